@@ -1,0 +1,84 @@
+package io.conduit.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.conduit.api.Durations;
+import io.conduit.api.Quantities;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
+import java.util.Map;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EdgeGatewaySpec(
+        @SpecReplicas @Min(0) @JsonPropertyDescription("Gateway pods; kubectl scale and HPAs set this.") Integer replicas,
+        @JsonPropertyDescription("Gateway image; the operator's default when unset.") String image,
+        ResourceRequirements resources,
+        Service service,
+        @JsonPropertyDescription("QueueBackend used by rules and envelopes that name none.") String defaultQueueBackendRef,
+        @JsonPropertyDescription("Which RouteRules may attach: from this namespace (default) or all.") AllowedRoutes allowedRoutes,
+        Auth auth,
+        Cors cors,
+        Limits limits,
+        List<RateLimit> rateLimits) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Service(ServiceType type, @Min(1) Integer port, Map<String, String> annotations) {
+    }
+
+    public enum ServiceType {
+        ClusterIP, NodePort, LoadBalancer
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AllowedRoutes(RouteNamespaces namespaces) {
+    }
+
+    public enum RouteNamespaces {
+        Same, All
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Auth(
+            @Required @JsonPropertyDescription("Secret mapping tenant names (keys) to tokens (values).") SecretRef tokensSecretRef,
+            @JsonPropertyDescription("Paths served without a token, e.g. /healthz.") List<String> exemptPaths) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cors(
+            @JsonPropertyDescription("Exact origins or wildcards such as https://*.example.com.") List<String> allowOrigins,
+            List<String> allowMethods,
+            List<String> allowHeaders,
+            List<String> exposeHeaders,
+            Boolean allowCredentials,
+            @Min(0) @JsonPropertyDescription("Seconds a preflight answer may be cached.") Integer maxAge) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Limits(
+            @Pattern(Quantities.PATTERN) String maxHeaderSize,
+            @Pattern(Quantities.PATTERN) String maxBodySize,
+            @Pattern(Durations.PATTERN) String requestTimeout,
+            @Pattern(Durations.PATTERN) String idleTimeout) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RateLimit(
+            @Required String name,
+            @Required RateLimitKey key,
+            @Required @Min(1) Integer requestsPerSecond,
+            @Min(1) Integer burst,
+            @JsonPropertyDescription("Share the bucket across replicas through Redis.") Boolean global) {
+    }
+
+    public enum RateLimitKey {
+        @JsonProperty("token") TOKEN,
+        @JsonProperty("tenant") TENANT,
+        @JsonProperty("ip") IP,
+        @JsonProperty("route") ROUTE
+    }
+}

@@ -1,0 +1,108 @@
+package io.conduit.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.conduit.api.Quantities;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rule in the vocabulary of seed 000: {@code when} a request matches, {@code send} its body to a
+ * blob or a queue, {@code respond}, and optionally enqueue a follow-up envelope {@code onComplete}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RouteRuleSpec(
+        @JsonPropertyDescription("EdgeGateways that serve this rule.") List<GatewayRef> gatewayRefs,
+        @Required When when,
+        @Required Send send,
+        OnComplete onComplete) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GatewayRef(@Required String name,
+                             @JsonPropertyDescription("Defaults to the rule's namespace.") String namespace) {
+    }
+
+    public record When(@Required HttpMatch http) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HttpMatch(
+            @Pattern("^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$") @JsonPropertyDescription("HTTP method; any when unset.") String method,
+            @Required @Pattern("^/.*") @JsonPropertyDescription("Exact (/upload), prefix (/files/**) or template (/orders/{id}).")
+            String path,
+            @JsonPropertyDescription("Media type, e.g. multipart/form-data, application/json or image/*.") String contentType,
+            List<HeaderMatch> headers) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.type) && self.type == 'Present' || has(self.value)",
+            message = "value is required unless type is Present")
+    public record HeaderMatch(@Required String name, String value, HeaderMatchType type) {
+    }
+
+    public enum HeaderMatchType {
+        Exact, RegularExpression, Present
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.blob) != has(self.queue)", message = "exactly one of send.blob and send.queue must be set")
+    public record Send(SendBlob blob, SendQueue queue, Respond respond) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SendBlob(
+            @Required @JsonPropertyDescription("Name of a BlobBackend in the rule's namespace.") String backendRef,
+            @JsonPropertyDescription("Key template overriding the backend's layout, e.g. \"tenants/{$path.tenant}/{blobId}\".") String key,
+            @Pattern(Quantities.PATTERN) String maxSize,
+            @JsonPropertyDescription("Compute sha256 while streaming (default true).") Boolean computeHash) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SendQueue(
+            @JsonPropertyDescription("Name of a QueueBackend; the gateway's default queue backend when unset.") String backendRef,
+            @Required @JsonPropertyDescription("Queue (or topic / stream) name; may use {...} placeholders.") String queue,
+            @JsonPropertyDescription("Message template, default $body.") JsonNode message,
+            @JsonPropertyDescription("Job name (BullMQ); default the queue name.") String jobName,
+            QueueOptions options) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record QueueOptions(
+            @JsonPropertyDescription("Job id template; a repeat with the same id is stored once.") String jobId,
+            @JsonPropertyDescription("1 (highest) .. 2097151, or a template.") IntOrString priority,
+            @JsonPropertyDescription("Delay in milliseconds, or a template.") IntOrString delay,
+            IntOrString attempts,
+            QueueBackendSpec.Backoff backoff,
+            Boolean lifo,
+            @JsonPropertyDescription("Record key template (Kafka); default the job id.") String key) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Respond(@Required HttpRespond http) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HttpRespond(
+            @Min(200) @Max(299) Integer status,
+            Map<String, String> headers,
+            @JsonPropertyDescription("Body template; references such as $blobRef are replaced.") JsonNode body) {
+    }
+
+    public record OnComplete(@Required Enqueue enqueue) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Enqueue(
+            @JsonPropertyDescription("QueueBackend; the gateway's default queue backend when unset.") String backendRef,
+            @Required @JsonPropertyDescription("Queue the envelope goes to.") String to,
+            @Required @JsonPropertyDescription("Envelope template, e.g. {type: file_uploaded, payload: {blobRef: $blobRef}}.")
+            JsonNode envelope) {
+    }
+}
