@@ -1,0 +1,195 @@
+package io.conduit.render;
+
+import io.conduit.api.Durations;
+import io.conduit.api.Quantities;
+import io.conduit.api.v1alpha1.BlobBackend;
+import io.conduit.api.v1alpha1.BlobBackendSpec;
+import io.conduit.api.v1alpha1.QueueBackend;
+import io.conduit.api.v1alpha1.QueueBackendSpec;
+import io.conduit.api.v1alpha1.SecretRef;
+import io.conduit.config.BlobBackendConfig;
+import io.conduit.config.QueueBackendConfig;
+import io.conduit.template.Scope;
+import io.conduit.template.StringTemplate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns one backend resource into its config form, collecting its credentials. Every check the
+ * CRD schema makes is repeated here, because standalone folders never meet an API server.
+ */
+final class BackendRenderer {
+    static final long DEFAULT_PART_SIZE = 8L << 20;
+    static final long MIN_PART_SIZE = 5L << 20;
+    /** When a backend names no maxSize, the gateway's own maxBodySize applies; this is the ceiling of ceilings. */
+    static final long UNLIMITED = Long.MAX_VALUE;
+
+    private final Secrets secrets;
+
+    BackendRenderer(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    /** A rendered backend, or the problem that keeps it out. */
+    record Rendered<T>(T config, Map<String, Map<String, String>> credentials, Problem problem) {
+        boolean ok() {
+            return problem == null;
+        }
+    }
+
+    Rendered<BlobBackendConfig> blob(BlobBackend resource) {
+        ResourceId id = ResourceId.of(resource);
+        BlobBackendSpec spec = resource.getSpec();
+        try {
+            require(spec != null, "spec is required");
+            require(spec.type() != null, "spec.type is required (s3 or local)");
+            long maxSize = spec.maxSize() == null ? UNLIMITED : Quantities.parseBytes(spec.maxSize());
+            Long presignTtl = spec.presign() == null || spec.presign().ttl() == null ? null
+                    : Durations.parse(spec.presign().ttl()).toMillis();
+            boolean redirect = spec.presign() != null && Boolean.TRUE.equals(spec.presign().redirect());
+            require(!redirect || presignTtl != null, "presign.redirect needs presign.ttl");
+            List<String> mirrors = spec.mirrors() == null ? List.of() : spec.mirrors();
+            String name = resource.getMetadata().getName();
+            return switch (spec.type()) {
+                case LOCAL -> {
+                    require(spec.local() != null && notBlank(spec.local().path()), "local.path is required when type is local");
+                    require(spec.keyTemplate() == null && !Boolean.FALSE.equals(spec.contentAddressed()),
+                            "local backends are content-addressed (sha256/ab/cd/<hash>); keyTemplate does not apply");
+                    require(spec.presign() == null, "presign applies to s3 backends only");
+                    yield new Rendered<>(new BlobBackendConfig(name, spec.type(),
+                            new BlobBackendConfig.Local(spec.local().path()), null, null, true, maxSize, null, false, mirrors),
+                            Map.of(), null);
+                }
+                case S3 -> {
+                    BlobBackendSpec.S3 s3 = spec.s3();
+                    require(s3 != null && notBlank(s3.bucket()), "s3.bucket is required when type is s3");
+                    boolean contentAddressed = Boolean.TRUE.equals(spec.contentAddressed());
+                    require(!(contentAddressed && spec.keyTemplate() != null), "keyTemplate and contentAddressed are exclusive");
+                    String keyTemplate = contentAddressed ? null
+                            : spec.keyTemplate() == null ? BlobBackendConfig.DEFAULT_KEY_TEMPLATE : spec.keyTemplate();
+                    if (keyTemplate != null) {
+                        StringTemplate.compile(keyTemplate, Scope.backendKey(), "keyTemplate");
+                    }
+                    long partSize = s3.partSize() == null ? DEFAULT_PART_SIZE : Quantities.parseBytes(s3.partSize());
+                    require(partSize >= MIN_PART_SIZE, "s3.partSize must be at least 5Mi (an S3 rule for all but the last part)");
+                    String credentialsKey = null;
+                    Map<String, Map<String, String>> credentials = Map.of();
+                    if (s3.credentialsSecretRef() != null) {
+                        credentialsKey = "blob." + name;
+                        Map<String, String> values = secret(id, s3.credentialsSecretRef(), "accessKeyId", "secretAccessKey");
+                        credentials = Map.of(credentialsKey, values);
+                    }
+                    yield new Rendered<>(new BlobBackendConfig(name, spec.type(), null,
+                            new BlobBackendConfig.S3(s3.bucket(), s3.region() == null ? "us-east-1" : s3.region(), s3.endpoint(),
+                                    Boolean.TRUE.equals(s3.forcePathStyle()), s3.prefix(), credentialsKey, partSize,
+                                    !Boolean.FALSE.equals(s3.sendChecksum())),
+                            keyTemplate, contentAddressed, maxSize, presignTtl, redirect, mirrors), credentials, null);
+                }
+            };
+        } catch (MissingSecret e) {
+            return new Rendered<>(null, Map.of(), new Problem(id, Problem.SECRET_NOT_FOUND, e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            return new Rendered<>(null, Map.of(), new Problem(id, Problem.INVALID, e.getMessage()));
+        }
+    }
+
+    Rendered<QueueBackendConfig> queue(QueueBackend resource) {
+        ResourceId id = ResourceId.of(resource);
+        QueueBackendSpec spec = resource.getSpec();
+        try {
+            require(spec != null, "spec is required");
+            require(spec.type() != null, "spec.type is required (redis, kafka or spool)");
+            String name = resource.getMetadata().getName();
+            long ttl = spec.idempotency() == null || spec.idempotency().ttl() == null
+                    ? QueueBackendConfig.DEFAULT_IDEMPOTENCY_TTL_MILLIS
+                    : Durations.parse(spec.idempotency().ttl()).toMillis();
+            QueueBackendConfig.JobDefaults defaults = jobDefaults(spec.jobDefaults());
+            return switch (spec.type()) {
+                case SPOOL -> {
+                    require(spec.spool() != null && notBlank(spec.spool().path()), "spool.path is required when type is spool");
+                    yield new Rendered<>(new QueueBackendConfig(name, spec.type(), new QueueBackendConfig.Spool(spec.spool().path()),
+                            null, null, defaults, ttl), Map.of(), null);
+                }
+                case REDIS -> {
+                    QueueBackendSpec.Redis r = spec.redis();
+                    require(r != null && notBlank(r.url()), "redis.url is required when type is redis");
+                    require(r.url().startsWith("redis://") || r.url().startsWith("rediss://"),
+                            "redis.url must start with redis:// or rediss://");
+                    String credentialsKey = null;
+                    Map<String, Map<String, String>> credentials = Map.of();
+                    if (r.credentialsSecretRef() != null) {
+                        credentialsKey = "queue." + name;
+                        credentials = Map.of(credentialsKey, secret(id, r.credentialsSecretRef(), "password"));
+                    }
+                    yield new Rendered<>(new QueueBackendConfig(name, spec.type(), null,
+                            new QueueBackendConfig.Redis(r.url(), Boolean.TRUE.equals(r.tls()) || r.url().startsWith("rediss://"),
+                                    credentialsKey, r.mode() == null ? QueueBackendSpec.RedisMode.BULLMQ : r.mode(),
+                                    r.prefix() == null ? "bull" : r.prefix(), r.streamMaxLen()),
+                            null, defaults, ttl), credentials, null);
+                }
+                case KAFKA -> {
+                    QueueBackendSpec.Kafka k = spec.kafka();
+                    require(k != null && notBlank(k.bootstrapServers()), "kafka.bootstrapServers is required when type is kafka");
+                    String credentialsKey = null;
+                    Map<String, Map<String, String>> credentials = Map.of();
+                    if (k.credentialsSecretRef() != null) {
+                        credentialsKey = "queue." + name;
+                        credentials = Map.of(credentialsKey, secret(id, k.credentialsSecretRef(), "username", "password"));
+                    }
+                    QueueBackendSpec.KafkaSecurity sec = k.security();
+                    QueueBackendSpec.KafkaProducer p = k.producer();
+                    yield new Rendered<>(new QueueBackendConfig(name, spec.type(), null, null,
+                            new QueueBackendConfig.Kafka(k.bootstrapServers(),
+                                    sec == null || sec.protocol() == null ? QueueBackendSpec.SecurityProtocol.PLAINTEXT : sec.protocol(),
+                                    sec == null ? null : sec.saslMechanism(), credentialsKey,
+                                    p == null ? null : p.lingerMs(), p == null ? null : p.batchSize(),
+                                    p == null ? null : p.compression()),
+                            defaults, ttl), credentials, null);
+                }
+            };
+        } catch (MissingSecret e) {
+            return new Rendered<>(null, Map.of(), new Problem(id, Problem.SECRET_NOT_FOUND, e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            return new Rendered<>(null, Map.of(), new Problem(id, Problem.INVALID, e.getMessage()));
+        }
+    }
+
+    private static QueueBackendConfig.JobDefaults jobDefaults(QueueBackendSpec.JobDefaults d) {
+        if (d == null) {
+            return QueueBackendConfig.JobDefaults.NONE;
+        }
+        boolean deadLetter = d.deadLetter() == null || !Boolean.FALSE.equals(d.deadLetter().enabled());
+        String suffix = d.deadLetter() == null || d.deadLetter().suffix() == null ? "-dlq" : d.deadLetter().suffix();
+        return new QueueBackendConfig.JobDefaults(d.attempts(), d.backoff(), d.removeOnComplete(), d.removeOnFail(),
+                deadLetter, suffix);
+    }
+
+    private Map<String, String> secret(ResourceId owner, SecretRef ref, String... requiredKeys) {
+        require(ref.name() != null, "credentialsSecretRef.name is required");
+        Map<String, String> values = secrets.values(owner.namespace(), ref.name())
+                .orElseThrow(() -> new MissingSecret("Secret " + owner.namespace() + "/" + ref.name() + " not found"));
+        for (String key : requiredKeys) {
+            if (!values.containsKey(key)) {
+                throw new MissingSecret("Secret " + owner.namespace() + "/" + ref.name() + " has no key " + key);
+            }
+        }
+        return values;
+    }
+
+    static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+
+    private static final class MissingSecret extends RuntimeException {
+        MissingSecret(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.conduit.render;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.conduit.api.Quantities;
+import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.api.v1alpha1.RouteRuleSpec;
+import io.conduit.config.BlobBackendConfig;
+import io.conduit.config.PathPattern;
+import io.conduit.config.QueueBackendConfig;
+import io.conduit.config.RouteConfig;
+import io.conduit.template.RouteTemplates;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Validates one RouteRule and turns it into a {@link RouteConfig}, given the backends it may use. */
+final class RuleRenderer {
+    static final int DEFAULT_BLOB_STATUS = 201;
+    static final int DEFAULT_QUEUE_STATUS = 202;
+    private static final Pattern MEDIA_TYPE = Pattern.compile("^[A-Za-z0-9!#$&^_.+-]+/([A-Za-z0-9!#$&^_.+-]+|\\*)$");
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    /** What a rule may refer to in its namespace. */
+    interface Backends {
+        Optional<BlobBackendConfig> blob(String namespace, String name);
+
+        Optional<QueueBackendConfig> queue(String namespace, String name);
+
+        /** Why a backend that exists is not usable (invalid, missing Secret), if it is not. */
+        Optional<Problem> unusable(String kind, String namespace, String name);
+
+        Optional<String> defaultQueue(String namespace);
+    }
+
+    /** A rule's outcome: its route, or the problem and whether the problem is about references. */
+    record Outcome(RouteConfig route, Problem problem, boolean refProblem) {
+    }
+
+    Outcome render(RouteRule rule, Backends backends) {
+        ResourceId id = ResourceId.of(rule);
+        String ns = id.namespace();
+        RouteRuleSpec spec = rule.getSpec();
+        try {
+            check(spec != null && spec.when() != null && spec.when().http() != null, "spec.when.http is required");
+            check(spec.send() != null, "spec.send is required");
+            RouteConfig.Match match = match(spec.when().http());
+            boolean blob = spec.send().blob() != null;
+            check(blob != (spec.send().queue() != null), "exactly one of send.blob and send.queue must be set");
+
+            RouteConfig.Blob blobAction = null;
+            RouteConfig.Queue queueAction = null;
+            if (blob) {
+                RouteRuleSpec.SendBlob b = spec.send().blob();
+                check(b.backendRef() != null, "send.blob.backendRef is required");
+                Optional<Outcome> missing = missing(id, "BlobBackend", ns, b.backendRef(), backends);
+                if (missing.isPresent()) {
+                    return missing.get();
+                }
+                BlobBackendConfig backend = backends.blob(ns, b.backendRef()).orElseThrow();
+                check(b.key() == null || !backend.contentAddressed(), "send.blob.key cannot be used with BlobBackend "
+                        + backend.name() + ": it is content-addressed");
+                long maxSize = b.maxSize() == null ? backend.maxSize()
+                        : Math.min(backend.maxSize(), Quantities.parseBytes(b.maxSize()));
+                boolean computeHash = !Boolean.FALSE.equals(b.computeHash());
+                check(computeHash || !backend.contentAddressed(), "computeHash: false cannot be used with BlobBackend "
+                        + backend.name() + ": content addressing needs the hash");
+                blobAction = new RouteConfig.Blob(backend.name(), b.key(), maxSize, computeHash);
+            } else {
+                RouteRuleSpec.SendQueue q = spec.send().queue();
+                check(q.queue() != null && !q.queue().isBlank(), "send.queue.queue is required");
+                checkQueueContentType(match.contentType());
+                Optional<String> backendName = q.backendRef() != null ? Optional.of(q.backendRef()) : backends.defaultQueue(ns);
+                if (backendName.isEmpty()) {
+                    return refProblem(id, Problem.BACKEND_NOT_FOUND,
+                            "send.queue.backendRef is unset and there is no default queue backend (set it, or "
+                                    + "EdgeGateway spec.defaultQueueBackendRef)");
+                }
+                Optional<Outcome> missing = missing(id, "QueueBackend", ns, backendName.get(), backends);
+                if (missing.isPresent()) {
+                    return missing.get();
+                }
+                RouteRuleSpec.QueueOptions o = q.options();
+                RouteConfig.Options options = o == null ? null : new RouteConfig.Options(o.jobId(), json(o.priority()),
+                        json(o.delay()), json(o.attempts()), o.backoff(), o.lifo(), o.key());
+                queueAction = new RouteConfig.Queue(backendName.get(), q.queue(), q.message(),
+                        q.jobName() == null ? null : q.jobName(), options);
+            }
+
+            RouteConfig.Respond respond = respond(spec.send().respond(), blob);
+            RouteConfig.Enqueue onComplete = null;
+            if (spec.onComplete() != null) {
+                RouteRuleSpec.Enqueue e = spec.onComplete().enqueue();
+                check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
+                Optional<String> backendName = e.backendRef() != null ? Optional.of(e.backendRef()) : backends.defaultQueue(ns);
+                if (backendName.isEmpty()) {
+                    return refProblem(id, Problem.BACKEND_NOT_FOUND,
+                            "onComplete.enqueue.backendRef is unset and there is no default queue backend");
+                }
+                Optional<Outcome> missing = missing(id, "QueueBackend", ns, backendName.get(), backends);
+                if (missing.isPresent()) {
+                    return missing.get();
+                }
+                onComplete = new RouteConfig.Enqueue(backendName.get(), e.to(), e.envelope());
+            }
+
+            long generation = rule.getMetadata().getGeneration() == null ? 0 : rule.getMetadata().getGeneration();
+            RouteConfig route = new RouteConfig(id.namespace() + "/" + id.name(), generation, match, blobAction, queueAction,
+                    respond, onComplete);
+            RouteTemplates.compile(route);
+            return new Outcome(route, null, false);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(null, new Problem(id, Problem.INVALID, e.getMessage()), false);
+        }
+    }
+
+    private static RouteConfig.Match match(RouteRuleSpec.HttpMatch http) {
+        check(http.path() != null, "when.http.path is required");
+        PathPattern.parse(http.path());
+        String method = http.method() == null ? null : http.method().toUpperCase(Locale.ROOT);
+        check(method == null || METHODS.contains(method), "when.http.method '" + http.method() + "' is not an HTTP method");
+        String contentType = http.contentType() == null ? null : http.contentType().trim().toLowerCase(Locale.ROOT);
+        check(contentType == null || MEDIA_TYPE.matcher(contentType).matches(),
+                "when.http.contentType '" + http.contentType() + "' is not a media type such as application/json or image/*");
+        List<RouteConfig.Header> headers = http.headers() == null ? List.of() : http.headers().stream().map(h -> {
+            check(h.name() != null && !h.name().isBlank(), "when.http.headers: name is required");
+            RouteRuleSpec.HeaderMatchType type = h.type() == null ? RouteRuleSpec.HeaderMatchType.Exact : h.type();
+            check(type == RouteRuleSpec.HeaderMatchType.Present || h.value() != null,
+                    "when.http.headers." + h.name() + ": value is required unless type is Present");
+            if (type == RouteRuleSpec.HeaderMatchType.RegularExpression) {
+                try {
+                    Pattern.compile(h.value());
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("when.http.headers." + h.name() + ": bad regular expression: "
+                            + e.getDescription());
+                }
+            }
+            return new RouteConfig.Header(h.name().toLowerCase(Locale.ROOT), h.value(), type);
+        }).toList();
+        return new RouteConfig.Match(method, http.path(), contentType, headers);
+    }
+
+    /** Queue rules turn the body into a message, so it must be a body we can read as JSON or text. */
+    private static void checkQueueContentType(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        boolean ok = contentType.equals("application/json") || contentType.endsWith("+json")
+                || contentType.startsWith("text/") || contentType.equals("application/x-www-form-urlencoded")
+                || contentType.equals("multipart/form-data");
+        check(ok, "when.http.contentType " + contentType + " is not supported by a queue rule (use application/json, "
+                + "*+json, text/*, application/x-www-form-urlencoded or multipart/form-data; send other bodies to a blob rule)");
+    }
+
+    private static RouteConfig.Respond respond(RouteRuleSpec.Respond respond, boolean blob) {
+        int defaultStatus = blob ? DEFAULT_BLOB_STATUS : DEFAULT_QUEUE_STATUS;
+        if (respond == null || respond.http() == null) {
+            return null;
+        }
+        RouteRuleSpec.HttpRespond http = respond.http();
+        int status = http.status() == null ? defaultStatus : http.status();
+        check(status >= 200 && status <= 299, "send.respond.http.status must be 2xx: errors are the gateway's to answer");
+        return new RouteConfig.Respond(status, http.headers(), http.body());
+    }
+
+    private static Optional<Outcome> missing(ResourceId id, String kind, String ns, String name, Backends backends) {
+        boolean exists = kind.equals("BlobBackend") ? backends.blob(ns, name).isPresent() : backends.queue(ns, name).isPresent();
+        if (exists) {
+            return Optional.empty();
+        }
+        Optional<Problem> unusable = backends.unusable(kind, ns, name);
+        if (unusable.isPresent()) {
+            return Optional.of(refProblem(id, Problem.BACKEND_NOT_READY, kind + " " + name + " is not usable: "
+                    + unusable.get().message()));
+        }
+        return Optional.of(refProblem(id, Problem.BACKEND_NOT_FOUND, kind + " " + ns + "/" + name + " not found"));
+    }
+
+    private static Outcome refProblem(ResourceId id, String reason, String message) {
+        return new Outcome(null, new Problem(id, reason, message), true);
+    }
+
+    private static JsonNode json(IntOrString value) {
+        if (value == null) {
+            return null;
+        }
+        return value.getIntVal() != null ? IntNode.valueOf(value.getIntVal()) : TextNode.valueOf(value.getStrVal());
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

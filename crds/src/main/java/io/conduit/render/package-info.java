@@ -1,0 +1,6 @@
+/**
+ * The pure renderer: resources in, one {@link io.conduit.config.GatewayConfig} plus problems per
+ * resource out. The operator and the standalone gateway both call it, so a rule is judged the same
+ * way in a cluster and on a laptop.
+ */
+package io.conduit.render;
