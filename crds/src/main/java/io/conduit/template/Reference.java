@@ -31,10 +31,10 @@ public record Reference(Root root, List<String> fields) {
             throw new TemplateException(where + ": $" + root.token() + " has no fields");
         }
         if (root == Root.PATH) {
-            if (fields.size() != 1) {
+            if (fields.size() > 1) {
                 throw new TemplateException(where + ": write $path.<variable>, e.g. $path.id");
             }
-            if (!scope.pathVariables().contains(fields.get(0))) {
+            if (fields.size() == 1 && !scope.pathVariables().contains(fields.get(0))) {
                 throw new TemplateException(where + ": $path." + fields.get(0) + " is not a variable of the rule's path"
                         + (scope.pathVariables().isEmpty() ? " (it has none)" : " (it has " + scope.pathVariables() + ")"));
             }

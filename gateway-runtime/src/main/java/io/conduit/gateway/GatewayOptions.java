@@ -1,0 +1,85 @@
+package io.conduit.gateway;
+
+import java.nio.file.Path;
+
+/** Command-line settings of a gateway process. */
+public record GatewayOptions(
+        Path configDir,
+        String host,
+        int port,
+        String adminHost,
+        int adminPort,
+        String gatewayName,
+        String adminToken) {
+
+    static final String USAGE = """
+            usage: java -jar conduit-gateway.jar [options]
+              --config DIR          folder of resource YAML to serve (default: the built-in quickstart)
+              --port N              traffic port (default 8080)
+              --host ADDR           traffic bind address (default 0.0.0.0)
+              --admin-port N        admin port: /admin/config (default 9901)
+              --admin-host ADDR     admin bind address (default 127.0.0.1)
+              --gateway NAME        which EdgeGateway of the folder to run (when it holds several)
+              --admin-token-file F  token required by PUT /admin/config (or env CONDUIT_ADMIN_TOKEN)
+            """;
+
+    static GatewayOptions parse(String[] args) {
+        Path config = null;
+        String host = "0.0.0.0";
+        int port = 8080;
+        String adminHost = "127.0.0.1";
+        int adminPort = 9901;
+        String gateway = null;
+        String token = System.getenv("CONDUIT_ADMIN_TOKEN");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--config" -> config = Path.of(value(args, ++i, arg));
+                case "--port" -> port = port(value(args, ++i, arg), arg);
+                case "--host" -> host = value(args, ++i, arg);
+                case "--admin-port" -> adminPort = port(value(args, ++i, arg), arg);
+                case "--admin-host" -> adminHost = value(args, ++i, arg);
+                case "--gateway" -> gateway = value(args, ++i, arg);
+                case "--admin-token-file" -> token = readToken(Path.of(value(args, ++i, arg)));
+                case "-h", "--help" -> throw new UsageException(null);
+                default -> throw new UsageException("unknown option " + arg);
+            }
+        }
+        return new GatewayOptions(config, host, port, adminHost, adminPort, gateway,
+                token == null || token.isBlank() ? null : token.trim());
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int port(String text, String option) {
+        try {
+            int p = Integer.parseInt(text);
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " takes a port number, not '" + text + "'");
+        }
+    }
+
+    private static String readToken(Path file) {
+        try {
+            return java.nio.file.Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot read admin token file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A command line that cannot run; the message says why. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

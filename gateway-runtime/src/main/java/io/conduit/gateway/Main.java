@@ -1,0 +1,38 @@
+package io.conduit.gateway;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar conduit-gateway.jar [--config DIR] [--port N] ...}: run one standalone gateway. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        GatewayOptions options;
+        try {
+            options = GatewayOptions.parse(args);
+            GatewayServer.checkConfigDir(options);
+        } catch (GatewayOptions.UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("conduit-gateway: " + e.getMessage());
+            }
+            System.err.print(GatewayOptions.USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        GatewayServer server = new GatewayServer(options);
+        try {
+            server.start().toCompletionStage().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            LOG.error("conduit-gateway failed to start: {}", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            server.close();
+            System.exit(1);
+            return;
+        }
+        Signals.onHangup(server::reloadQuietly);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "conduit-shutdown"));
+    }
+}

@@ -1,0 +1,107 @@
+package io.conduit.gateway.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conduit.config.ConfigJson;
+import io.conduit.config.GatewayConfig;
+import io.conduit.config.GatewayCredentials;
+import io.conduit.gateway.config.ActiveConfig;
+import io.conduit.gateway.config.SinkFactory;
+import io.conduit.gateway.edge.ErrorCode;
+import io.conduit.gateway.edge.RequestIds;
+import io.conduit.gateway.edge.Responses;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Supplier;
+
+/**
+ * The admin port: {@code GET /admin/config} (revision, source, problems, config) and
+ * {@code PUT /admin/config} (the operator's push; admin token required when one is configured).
+ * Never exposed through the Service.
+ */
+public final class AdminApi {
+    private static final long MAX_CONFIG_BYTES = 16L << 20;
+
+    private final ActiveConfig active;
+    private final String adminToken;
+    private final Supplier<GatewayCredentials> credentials;
+
+    public AdminApi(ActiveConfig active, String adminToken, Supplier<GatewayCredentials> credentials) {
+        this.active = active;
+        this.adminToken = adminToken;
+        this.credentials = credentials;
+    }
+
+    public Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            RequestIds.assign(ctx.request());
+            ctx.next();
+        });
+        router.get("/admin/config").handler(this::show);
+        router.put("/admin/config")
+                .handler(BodyHandler.create().setBodyLimit(MAX_CONFIG_BYTES))
+                .handler(this::authorize)
+                .handler(this::replace);
+        router.route().last().handler(ctx -> Responses.error(ctx.request(), ErrorCode.NOT_FOUND, "no such admin endpoint"));
+        return router;
+    }
+
+    private void show(RoutingContext ctx) {
+        ObjectNode body = ConfigJson.MAPPER.valueToTree(active.status());
+        GatewayConfig config = active.config();
+        if (config != null) {
+            body.set("config", ConfigJson.MAPPER.valueToTree(config));
+        }
+        Responses.json(ctx.request(), 200, body);
+    }
+
+    private void authorize(RoutingContext ctx) {
+        if (adminToken == null) {
+            ctx.next();
+            return;
+        }
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+        boolean ok = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8));
+        if (!ok) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"conduit-admin\"");
+            Responses.error(ctx.request(), ErrorCode.UNAUTHORIZED, "admin token missing or wrong");
+            return;
+        }
+        ctx.next();
+    }
+
+    private void replace(RoutingContext ctx) {
+        GatewayConfig config;
+        try {
+            config = ConfigJson.readConfig(ctx.body().asString());
+        } catch (Exception e) {
+            Responses.error(ctx.request(), ErrorCode.BAD_REQUEST, "body is not a GatewayConfig: " + e.getMessage());
+            return;
+        }
+        GatewayCredentials creds = credentials.get();
+        if (config.revision() == null || config.revision().isBlank()) {
+            config = config.withRevision(ConfigJson.revisionOf(config, creds));
+        }
+        active.apply(config, creds, "push").onComplete(ar -> {
+            if (ar.succeeded()) {
+                Responses.json(ctx.request(), 200, ConfigJson.MAPPER.createObjectNode().put("revision", ar.result()));
+                return;
+            }
+            ObjectNode error = ConfigJson.MAPPER.createObjectNode();
+            ObjectNode inner = error.putObject("error")
+                    .put("code", ErrorCode.BAD_REQUEST.code())
+                    .put("message", "config refused; the previous one keeps serving")
+                    .put("requestId", RequestIds.of(ctx.request()));
+            if (ar.cause() instanceof SinkFactory.InvalidConfigException invalid) {
+                inner.set("problems", ConfigJson.MAPPER.valueToTree(invalid.problems()));
+            }
+            Responses.json(ctx.request(), 400, error);
+        });
+    }
+}

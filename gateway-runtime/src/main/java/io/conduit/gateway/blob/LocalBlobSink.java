@@ -1,0 +1,211 @@
+package io.conduit.gateway.blob;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conduit.config.ConfigJson;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A directory of content-addressed blobs (seed 003): {@code sha256/ab/cd/<hash>} with a
+ * {@code <hash>.meta.json} sidecar. Bytes stream into {@code .tmp/}, are fsynced, then renamed into
+ * place atomically; when the hash is already there the new copy is dropped, so content is stored once.
+ * The blobId is the hash.
+ */
+public final class LocalBlobSink implements BlobSink {
+    private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+
+    private final Vertx vertx;
+    private final String name;
+    private final Path root;
+    private final Path tmp;
+
+    public LocalBlobSink(Vertx vertx, String name, Path root) throws IOException {
+        this.vertx = vertx;
+        this.name = name;
+        this.root = root.toAbsolutePath().normalize();
+        this.tmp = this.root.resolve(".tmp");
+        Files.createDirectories(tmp);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public Future<BlobWriter> open(BlobMeta meta) {
+        Path file = tmp.resolve(UUID.randomUUID() + ".part");
+        return vertx.fileSystem()
+                .open(file.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
+                .map(f -> new Writer(f, file, meta));
+    }
+
+    @Override
+    public Future<Optional<StoredBlob>> find(String blobId) {
+        if (!HASH.matcher(blobId).matches()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        Path data = dataPath(blobId);
+        Path metaFile = metaPath(blobId);
+        return vertx.executeBlocking(() -> {
+            if (!Files.isRegularFile(data)) {
+                return Optional.<StoredBlob>empty();
+            }
+            String mime = "application/octet-stream";
+            String filename = null;
+            if (Files.isRegularFile(metaFile)) {
+                var meta = ConfigJson.MAPPER.readTree(metaFile.toFile());
+                mime = meta.path("mime").asText(mime);
+                filename = meta.hasNonNull("filename") ? meta.get("filename").asText() : null;
+            }
+            BlobRef ref = new BlobRef(blobId, "local", name, blobId, Files.size(data), mime, null, null, data.toString(),
+                    null, filename);
+            return Optional.of(new StoredBlob() {
+                @Override
+                public BlobRef ref() {
+                    return ref;
+                }
+
+                @Override
+                public Future<Void> send(HttpServerResponse response, long offset, long length) {
+                    return response.sendFile(data.toString(), offset, length);
+                }
+            });
+        }, false);
+    }
+
+    private Path dataPath(String hash) {
+        return root.resolve("sha256").resolve(hash.substring(0, 2)).resolve(hash.substring(2, 4)).resolve(hash);
+    }
+
+    private Path metaPath(String hash) {
+        return dataPath(hash).resolveSibling(hash + ".meta.json");
+    }
+
+    @Override
+    public void close() {
+        // Nothing held open between requests.
+    }
+
+    private final class Writer implements BlobWriter {
+        private final AsyncFile file;
+        private final Path path;
+        private final BlobMeta meta;
+        private boolean closed;
+
+        Writer(AsyncFile file, Path path, BlobMeta meta) {
+            this.file = file;
+            this.path = path;
+            this.meta = meta;
+        }
+
+        @Override
+        public Future<Void> write(Buffer chunk) {
+            return file.write(chunk);
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return file.writeQueueFull();
+        }
+
+        @Override
+        public void drainHandler(Handler<Void> handler) {
+            file.drainHandler(handler);
+        }
+
+        @Override
+        public Future<BlobRef> commit(BlobDigest digest) {
+            if (digest.sha256() == null) {
+                return abort().compose(v -> Future.failedFuture(new IllegalStateException("local blobs need their sha256")));
+            }
+            // AsyncFile.flush forces the bytes to disk; only then is the rename a durable publication.
+            return file.flush()
+                    .compose(v -> closeFile())
+                    .compose(v -> vertx.executeBlocking(() -> place(digest), false))
+                    .recover(failure -> abort().transform(ignored -> Future.failedFuture(failure)));
+        }
+
+        private BlobRef place(BlobDigest digest) throws IOException {
+            String hash = digest.sha256();
+            Path target = dataPath(hash);
+            Files.createDirectories(target.getParent());
+            try {
+                Files.createLink(target, path);
+                fsyncDirectory(target.getParent());
+            } catch (FileAlreadyExistsException alreadyStored) {
+                // Same bytes stored before: keep the first copy.
+            }
+            Files.deleteIfExists(path);
+            writeMetaOnce(metaPath(hash), digest);
+            return new BlobRef(hash, "local", name, hash, digest.size(), digest.mime(), null, null, target.toString(), null,
+                    meta.filename());
+        }
+
+        private void writeMetaOnce(Path metaFile, BlobDigest digest) throws IOException {
+            if (Files.exists(metaFile)) {
+                return;
+            }
+            ObjectNode json = JsonNodeFactory.instance.objectNode()
+                    .put("id", "sha256:" + digest.sha256())
+                    .put("sha256", digest.sha256())
+                    .put("size", digest.size())
+                    .put("mime", digest.mime())
+                    .put("filename", meta.filename())
+                    .put("created", Instant.now().toString());
+            json.putArray("locations").addObject().put("backend", name).put("synced", true);
+            Path part = tmp.resolve(UUID.randomUUID() + ".meta");
+            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(ConfigJson.write(json).getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            Files.move(part, metaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(metaFile.getParent());
+        }
+
+        private Future<Void> closeFile() {
+            if (closed) {
+                return Future.succeededFuture();
+            }
+            closed = true;
+            return file.close();
+        }
+
+        @Override
+        public Future<Void> abort() {
+            return closeFile().recover(e -> Future.succeededFuture())
+                    .compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(path), false))
+                    .mapEmpty();
+        }
+    }
+
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // Some filesystems refuse to open directories; the rename is still atomic there.
+        }
+    }
+}

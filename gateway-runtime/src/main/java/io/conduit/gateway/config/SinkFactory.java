@@ -1,0 +1,114 @@
+package io.conduit.gateway.config;
+
+import io.conduit.config.BlobBackendConfig;
+import io.conduit.config.GatewayConfig;
+import io.conduit.config.GatewayCredentials;
+import io.conduit.config.QueueBackendConfig;
+import io.conduit.gateway.blob.BlobSink;
+import io.conduit.gateway.blob.LocalBlobSink;
+import io.conduit.gateway.queue.QueueSink;
+import io.conduit.gateway.queue.SpoolQueueSink;
+import io.conduit.gateway.routing.RouteTable;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link LiveConfig} from a config. Sinks whose settings did not change are taken over from
+ * the previous LiveConfig (connections survive a reload); the rest are new. Blocking: call it off
+ * the event loop.
+ */
+public final class SinkFactory {
+    private final Vertx vertx;
+
+    public SinkFactory(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** Why a config cannot run, in the words /admin/config shows. */
+    public static final class InvalidConfigException extends Exception {
+        private final List<ConfigProblem> problems;
+
+        public InvalidConfigException(List<ConfigProblem> problems) {
+            super(problems.size() + " problem(s): " + problems.get(0).message());
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<ConfigProblem> problems() {
+            return problems;
+        }
+    }
+
+    LiveConfig build(GatewayConfig config, GatewayCredentials credentials, LiveConfig previous,
+                     Map<BlobBackendConfig, BlobSink> reusableBlobs, Map<QueueBackendConfig, QueueSink> reusableQueues)
+            throws InvalidConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        RouteTable table = null;
+        try {
+            table = RouteTable.compile(config.routes());
+        } catch (IllegalArgumentException e) {
+            problems.add(new ConfigProblem(null, null, "Invalid", e.getMessage()));
+        }
+        // Edge policies arrive with issue 6; running without enforcing a declared policy would be worse than refusing.
+        if (config.edge().auth() != null || config.edge().cors() != null || !config.edge().rateLimits().isEmpty()) {
+            problems.add(new ConfigProblem(null, "EdgeGateway " + config.gateway(), "Unsupported",
+                    "auth, cors and rateLimits are not enforced by this gateway build; remove them or upgrade the gateway"));
+        }
+        config.routes().forEach(r -> {
+            List<String> missing = new ArrayList<>();
+            if (r.blob() != null && config.blobBackend(r.blob().backend()).isEmpty()) {
+                missing.add("BlobBackend " + r.blob().backend());
+            }
+            if (r.queue() != null && config.queueBackend(r.queue().backend()).isEmpty()) {
+                missing.add("QueueBackend " + r.queue().backend());
+            }
+            if (r.onComplete() != null && config.queueBackend(r.onComplete().backend()).isEmpty()) {
+                missing.add("QueueBackend " + r.onComplete().backend());
+            }
+            missing.forEach(m -> problems.add(new ConfigProblem(null, "RouteRule " + r.id(), "BackendNotFound",
+                    m + " is not in the config")));
+        });
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        Map<String, BlobSink> blobs = new HashMap<>();
+        Map<String, QueueSink> queues = new HashMap<>();
+        try {
+            for (BlobBackendConfig b : config.blobBackends()) {
+                BlobSink reused = reusableBlobs.get(b);
+                blobs.put(b.name(), reused != null ? reused : blobSink(b));
+            }
+            for (QueueBackendConfig q : config.queueBackends()) {
+                QueueSink reused = reusableQueues.get(q);
+                queues.put(q.name(), reused != null ? reused : queueSink(q));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Close only what was created for this attempt; reused sinks still serve the current config.
+            blobs.values().stream().filter(s -> !reusableBlobs.containsValue(s)).forEach(BlobSink::close);
+            queues.values().stream().filter(s -> !reusableQueues.containsValue(s)).forEach(QueueSink::close);
+            throw new InvalidConfigException(List.of(new ConfigProblem(null, null, "BackendNotReady",
+                    "cannot open a backend: " + e.getMessage())));
+        }
+        return new LiveConfig(config, credentials, table, blobs, queues);
+    }
+
+    private BlobSink blobSink(BlobBackendConfig b) throws IOException {
+        return switch (b.type()) {
+            case LOCAL -> new LocalBlobSink(vertx, b.name(), Path.of(b.local().path()));
+            case S3 -> throw new IllegalArgumentException("BlobBackend " + b.name()
+                    + ": type s3 is not available in this gateway build yet");
+        };
+    }
+
+    private QueueSink queueSink(QueueBackendConfig q) throws IOException {
+        return switch (q.type()) {
+            case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()));
+            case REDIS, KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name() + ": type "
+                    + q.type().name().toLowerCase() + " is not available in this gateway build yet");
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package io.conduit.gateway.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conduit.config.ConfigJson;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes JSON answers, including the one error shape: {@code {"error": {"code", "message", "requestId"}}}. */
+public final class Responses {
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private Responses() {
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
+    }
+
+    public static void json(HttpServerRequest request, int status, JsonNode body) {
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(ConfigJson.write(body));
+    }
+
+    public static void error(HttpServerRequest request, ErrorCode code, String message) {
+        error(request, new GatewayException(code, message));
+    }
+
+    public static void error(HttpServerRequest request, Throwable failure) {
+        GatewayException e = failure instanceof GatewayException g ? g
+                : new GatewayException(ErrorCode.INTERNAL, "internal error", null, failure);
+        if (e.code() == ErrorCode.INTERNAL) {
+            LOG.error("request {} failed", RequestIds.of(request), failure);
+        }
+        HttpServerResponse response = request.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        if (response.headWritten()) {
+            // Too late for a status: cut the connection so the client cannot take a partial answer as whole.
+            request.connection().close();
+            return;
+        }
+        if (e.retryAfterSeconds() != null) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        if (!request.isEnded()) {
+            if (hasBody(request) && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                // The rest of the body will not be read: ask the client to go away rather than drain it.
+                response.putHeader(HttpHeaders.CONNECTION, "close");
+                response.endHandler(v -> request.connection().close());
+            } else {
+                request.resume();
+            }
+        }
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        error.putObject("error")
+                .put("code", e.code().code())
+                .put("message", e.getMessage())
+                .put("requestId", RequestIds.of(request));
+        json(request, e.code().status(), error);
+    }
+}

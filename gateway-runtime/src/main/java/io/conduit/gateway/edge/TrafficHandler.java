@@ -1,0 +1,103 @@
+package io.conduit.gateway.edge;
+
+import io.conduit.gateway.config.ActiveConfig;
+import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.ingest.BuiltinEndpoints;
+import io.conduit.gateway.ingest.RuleHandler;
+import io.conduit.gateway.routing.RouteMatch;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The front door of the traffic port. Every request gets an id, then: health endpoints, built-in
+ * read endpoints, or the route table of the config it starts on (held until it ends).
+ */
+public final class TrafficHandler implements Handler<HttpServerRequest> {
+    private final ActiveConfig active;
+    private final RuleHandler rules;
+    private volatile boolean draining;
+
+    public TrafficHandler(Vertx vertx, ActiveConfig active) {
+        this.active = active;
+        this.rules = new RuleHandler(vertx);
+    }
+
+    /** After this, /readyz answers 503 so load balancers stop sending traffic. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        request.pause();
+        RequestIds.assign(request);
+        String path = request.path();
+        if (path.equals("/healthz")) {
+            Responses.json(request, 200, io.conduit.config.ConfigJson.MAPPER.createObjectNode().put("status", "ok"));
+            return;
+        }
+        if (path.equals("/readyz")) {
+            LiveConfig live = active.peek();
+            if (live == null || draining) {
+                Responses.error(request, ErrorCode.NOT_READY, draining ? "shutting down" : "no valid config loaded");
+            } else {
+                Responses.json(request, 200, io.conduit.config.ConfigJson.MAPPER.createObjectNode()
+                        .put("status", "ready").put("revision", live.revision()));
+            }
+            return;
+        }
+        LiveConfig live = active.acquire();
+        if (live == null) {
+            Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
+            return;
+        }
+        Future<Void> done;
+        try {
+            done = dispatch(request, live);
+        } catch (RuntimeException e) {
+            done = Future.failedFuture(e);
+        }
+        done.onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.error(request, ar.cause());
+            }
+            if (request.response().ended() || request.response().closed()) {
+                live.release();
+            } else {
+                java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+                Runnable release = () -> {
+                    if (once.compareAndSet(false, true)) {
+                        live.release();
+                    }
+                };
+                request.response().endHandler(v -> release.run());
+                request.response().closeHandler(v -> release.run());
+            }
+        });
+    }
+
+    private Future<Void> dispatch(HttpServerRequest request, LiveConfig live) {
+        if (BuiltinEndpoints.owns(request.path())) {
+            return BuiltinEndpoints.handle(request, live);
+        }
+        RouteMatch match = live.routes().match(request.method().name(), request.path(),
+                request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers());
+        return switch (match) {
+            case RouteMatch.Found found -> rules.handle(request, RequestIds.of(request), live, found);
+            case RouteMatch.MethodNotAllowed m -> {
+                request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", m.allowed()));
+                yield Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
+                        request.method().name() + " is not allowed on " + request.path() + "; allowed: "
+                                + String.join(", ", m.allowed())));
+            }
+            case RouteMatch.UnsupportedMediaType u -> Future.failedFuture(new GatewayException(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type " + request.getHeader(HttpHeaders.CONTENT_TYPE)
+                    + " is not accepted on " + request.path() + "; accepted: " + String.join(", ", u.accepted())));
+            case RouteMatch.NotFound n -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
+                    "no route for " + request.method().name() + " " + request.path()));
+        };
+    }
+}

@@ -1,0 +1,128 @@
+package io.conduit.gateway.ingest;
+
+import io.conduit.config.ConfigJson;
+import io.conduit.gateway.blob.BlobRef;
+import io.conduit.gateway.blob.StoredBlob;
+import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.edge.ErrorCode;
+import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.edge.Responses;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's own read endpoints: {@code GET /v1/blobs/{backend}/{blobId}} (ETag, Range, 304) and
+ * {@code GET /v1/queues/{backend}/{queue}/jobs/{jobId}}. Rules cannot shadow them.
+ */
+public final class BuiltinEndpoints {
+    private static final Pattern BLOB = Pattern.compile("^/v1/blobs/([^/]+)/([^/]+)$");
+    private static final Pattern JOB = Pattern.compile("^/v1/queues/([^/]+)/([^/]+)/jobs/([^/]+)$");
+    private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
+
+    private BuiltinEndpoints() {
+    }
+
+    public static boolean owns(String path) {
+        return path.startsWith("/v1/blobs/") || path.startsWith("/v1/queues/");
+    }
+
+    public static Future<Void> handle(HttpServerRequest request, LiveConfig live) {
+        String path = request.path();
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+            request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
+            return Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED, "use GET or HEAD"));
+        }
+        Matcher blob = BLOB.matcher(path);
+        if (blob.matches()) {
+            return blob(request, live, decode(blob.group(1)), decode(blob.group(2)));
+        }
+        Matcher job = JOB.matcher(path);
+        if (job.matches()) {
+            String backend = decode(job.group(1));
+            return live.queueSink(backend)
+                    .map(sink -> sink.status(decode(job.group(2)), decode(job.group(3))))
+                    .orElseGet(() -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
+                            "no queue backend named " + backend)))
+                    .map(status -> {
+                        Responses.json(request, 200, ConfigJson.MAPPER.valueToTree(status));
+                        return null;
+                    });
+        }
+        return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "no such endpoint"));
+    }
+
+    private static Future<Void> blob(HttpServerRequest request, LiveConfig live, String backend, String blobId) {
+        return live.blobSink(backend)
+                .map(sink -> sink.find(blobId))
+                .orElseGet(() -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "no blob backend named " + backend)))
+                .compose(found -> found
+                        .map(b -> send(request, b))
+                        .orElseGet(() -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
+                                "no blob " + blobId + " in " + backend))));
+    }
+
+    private static Future<Void> send(HttpServerRequest request, StoredBlob blob) {
+        BlobRef ref = blob.ref();
+        HttpServerResponse response = request.response();
+        String etag = ref.sha256() == null ? null : "\"" + ref.sha256() + "\"";
+        if (etag != null) {
+            response.putHeader(HttpHeaders.ETAG, etag);
+            if (etag.equals(request.getHeader(HttpHeaders.IF_NONE_MATCH))) {
+                response.setStatusCode(304).end();
+                return Future.succeededFuture();
+            }
+        }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, ref.mime());
+        response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        if (ref.sha256() != null) {
+            response.putHeader("X-Conduit-Sha256", ref.sha256());
+        }
+        long size = ref.size();
+        long offset = 0;
+        long length = size;
+        String range = request.getHeader("Range");
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            long start;
+            long end;
+            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                return unsatisfiable(response, size);
+            }
+            if (m.group(1).isEmpty()) {
+                long suffix = Long.parseLong(m.group(2));
+                start = Math.max(0, size - suffix);
+                end = size - 1;
+            } else {
+                start = Long.parseLong(m.group(1));
+                end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+            }
+            if (start >= size || start > end) {
+                return unsatisfiable(response, size);
+            }
+            offset = start;
+            length = end - start + 1;
+            response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + size);
+        }
+        if (request.method() == HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
+            return Future.succeededFuture();
+        }
+        return blob.send(response, offset, length);
+    }
+
+    private static Future<Void> unsatisfiable(HttpServerResponse response, long size) {
+        response.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size).end();
+        return Future.succeededFuture();
+    }
+
+    private static String decode(String segment) {
+        return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+    }
+}

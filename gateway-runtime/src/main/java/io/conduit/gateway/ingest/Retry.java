@@ -1,0 +1,44 @@
+package io.conduit.gateway.ingest;
+
+import io.conduit.gateway.edge.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * Retries a backend call on transient failure with exponential backoff and full jitter, never past
+ * the request's deadline. Failures the client caused ({@link GatewayException} below 500) are final.
+ */
+final class Retry {
+    static final int ATTEMPTS = 4;
+    static final long BASE_DELAY_MILLIS = 50;
+
+    private Retry() {
+    }
+
+    static <T> Future<T> withBackoff(Vertx vertx, long deadlineMillis, Supplier<Future<T>> call) {
+        Promise<T> result = Promise.promise();
+        attempt(vertx, deadlineMillis, call, 1, result);
+        return result.future();
+    }
+
+    private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> call, int n, Promise<T> result) {
+        Future<T> f;
+        try {
+            f = call.get();
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        f.onSuccess(result::complete).onFailure(e -> {
+            long delay = ThreadLocalRandom.current().nextLong(BASE_DELAY_MILLIS << (n - 1)) + 1;
+            boolean clientFault = e instanceof GatewayException g && g.code().status() < 500;
+            if (clientFault || n >= ATTEMPTS || System.currentTimeMillis() + delay > deadline) {
+                result.fail(e);
+                return;
+            }
+            vertx.setTimer(delay, t -> attempt(vertx, deadline, call, n + 1, result));
+        });
+    }
+}

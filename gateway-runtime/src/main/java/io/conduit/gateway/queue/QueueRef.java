@@ -1,0 +1,29 @@
+package io.conduit.gateway.queue;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The small reference a client gets for queued work (seed 000). {@code backend} is the store type
+ * ({@code spool}, {@code bullmq}, {@code redis-streams}, {@code kafka}); {@code timestamp} is ISO-8601.
+ * {@code duplicate} never leaves the gateway: it tells the rule not to repeat the follow-up of a repeat.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record QueueRef(
+        String backend,
+        String backendName,
+        String jobId,
+        String queue,
+        String state,
+        String timestamp,
+        Integer priority,
+        Integer partition,
+        Long offset,
+        String messageId,
+        @JsonIgnore boolean duplicate) {
+
+    /** The same reference, marked as answering a repeat (nothing was written this time). */
+    public QueueRef asDuplicate() {
+        return new QueueRef(backend, backendName, jobId, queue, state, timestamp, priority, partition, offset, messageId, true);
+    }
+}

@@ -1,0 +1,104 @@
+package io.conduit.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conduit.config.ConfigJson;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's side: reading and pushing GatewayConfig over the admin port. */
+class AdminApiIT {
+    static final String TOKEN = "s3cret-admin-token";
+
+    @TempDir
+    Path root;
+    GatewayHarness gw;
+
+    @BeforeEach
+    void start() throws Exception {
+        gw = GatewayHarness.start(root, ReloadIT.rule("v1"), TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+    }
+
+    HttpResponse<String> put(String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(gw.admin("/admin/config")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return gw.send(b.build());
+    }
+
+    ObjectNode currentConfigWithQueue(String queue) throws Exception {
+        ObjectNode config = (ObjectNode) gw.adminConfig().get("config").deepCopy();
+        config.remove("revision");
+        ((ObjectNode) config.at("/routes/0/queue")).put("queue", queue);
+        return config;
+    }
+
+    @Test
+    void showsRevisionSourceAndConfigWithoutSecrets() throws Exception {
+        JsonNode admin = gw.adminConfig();
+        assertThat(admin.get("revision").asText()).hasSize(16);
+        assertThat(admin.get("source").asText()).startsWith("folder:");
+        assertThat(admin.at("/config/routes/0/id").asText()).isEqualTo("default/work");
+        assertThat(admin.get("problems")).isEmpty();
+    }
+
+    @Test
+    void aPushNeedsTheToken() throws Exception {
+        String body = ConfigJson.write(currentConfigWithQueue("pushed"));
+        HttpResponse<String> none = put(body, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(put(body, "wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aValidPushIsServedAtOnceAndAnswersItsRevision() throws Exception {
+        HttpResponse<String> response = put(ConfigJson.write(currentConfigWithQueue("pushed")), TOKEN);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String revision = GatewayHarness.json(response).get("revision").asText();
+        assertThat(gw.adminConfig().get("revision").asText()).isEqualTo(revision);
+        assertThat(gw.adminConfig().get("source").asText()).isEqualTo("push");
+        HttpResponse<String> served = gw.post("/work", "application/json", "{}".getBytes());
+        assertThat(GatewayHarness.json(served).at("/queueRef/queue").asText()).isEqualTo("pushed");
+    }
+
+    @Test
+    void anInvalidPushIsRefusedWithItsProblemsAndTheOldConfigKeepsServing() throws Exception {
+        String before = gw.adminConfig().get("revision").asText();
+        ObjectNode config = currentConfigWithQueue("x");
+        ((ObjectNode) config.at("/routes/0/queue")).put("message", "$blobRef");
+
+        HttpResponse<String> response = put(ConfigJson.write(config), TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = GatewayHarness.json(response).get("error");
+        assertThat(error.at("/problems/0/message").asText()).contains("$blobRef");
+        assertThat(gw.adminConfig().get("revision").asText()).isEqualTo(before);
+        assertThat(GatewayHarness.json(gw.post("/work", "application/json", "{}".getBytes())).at("/queueRef/queue").asText())
+                .isEqualTo("v1");
+    }
+
+    @Test
+    void aPushNamingAMissingBackendIsRefused() throws Exception {
+        ObjectNode config = currentConfigWithQueue("x");
+        ((ObjectNode) config.at("/routes/0/queue")).put("backend", "nowhere");
+        HttpResponse<String> response = put(ConfigJson.write(config), TOKEN);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(GatewayHarness.json(response).at("/error/problems/0/reason").asText()).isEqualTo("BackendNotFound");
+    }
+}

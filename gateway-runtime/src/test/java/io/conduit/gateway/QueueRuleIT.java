@@ -1,0 +1,170 @@
+package io.conduit.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Queue rules through a real gateway into the spool, read back from disk as a consumer would. */
+class QueueRuleIT {
+    static final String RULES = """
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: orders}
+            spec:
+              when: {http: {method: POST, path: "/customers/{customer}/orders", contentType: application/json}}
+              send:
+                queue:
+                  backendRef: queues
+                  queue: orders
+                  message:
+                    customer: $path.customer
+                    order: $body
+                    firstItem: $body.items.0
+                    source: $headers.X-Source
+                    channel: $query.channel
+                    requestId: $request.id
+                  options:
+                    jobId: "{$body.idempotencyKey}"
+                    priority: $body.priority
+                respond:
+                  http:
+                    status: 202
+                    headers: {Location: "/v1/queues/queues/orders/jobs/{$body.idempotencyKey}"}
+                    body: {accepted: true, queueRef: $queueRef}
+              onComplete:
+                enqueue:
+                  backendRef: queues
+                  to: monitor
+                  envelope: {type: work_queued, payload: {queueRef: $queueRef, customer: $path.customer}}
+            """;
+
+    @TempDir
+    Path root;
+    GatewayHarness gw;
+
+    @BeforeEach
+    void start() throws Exception {
+        gw = GatewayHarness.start(root, RULES);
+    }
+
+    @AfterEach
+    void stop() {
+        gw.close();
+    }
+
+    HttpResponse<String> order(String json) throws Exception {
+        return gw.send(java.net.http.HttpRequest.newBuilder(gw.uri("/customers/acme/orders?channel=web"))
+                .header("Content-Type", "application/json").header("X-Source", "portal").header("X-Request-Id", "req-42")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    @Test
+    void aQueuedRequestLandsAsOneFileWithTheRenderedMessage() throws Exception {
+        HttpResponse<String> response = order("{\"idempotencyKey\":\"o-1\",\"priority\":3,\"items\":[{\"sku\":\"A\"}]}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Location")).hasValue("/v1/queues/queues/orders/jobs/o-1");
+        assertThat(response.headers().firstValue("X-Request-Id")).hasValue("req-42");
+        JsonNode ref = GatewayHarness.json(response).get("queueRef");
+        assertThat(ref.get("backend").asText()).isEqualTo("spool");
+        assertThat(ref.get("jobId").asText()).isEqualTo("o-1");
+        assertThat(ref.get("queue").asText()).isEqualTo("orders");
+        assertThat(ref.get("state").asText()).isEqualTo("new");
+        assertThat(ref.get("priority").asInt()).isEqualTo(3);
+
+        Path fresh = gw.queues.resolve("orders").resolve("new");
+        assertThat(GatewayHarness.files(fresh)).containsExactly("o-1.json");
+        assertThat(GatewayHarness.files(gw.queues.resolve("orders").resolve("tmp"))).isEmpty();
+        JsonNode stored = GatewayHarness.json(Files.readString(fresh.resolve("o-1.json")));
+        assertThat(stored.get("id").asText()).isEqualTo("o-1");
+        assertThat(stored.at("/message/customer").asText()).isEqualTo("acme");
+        assertThat(stored.at("/message/order/priority").asInt()).isEqualTo(3);
+        assertThat(stored.at("/message/firstItem/sku").asText()).isEqualTo("A");
+        assertThat(stored.at("/message/source").asText()).isEqualTo("portal");
+        assertThat(stored.at("/message/channel").asText()).isEqualTo("web");
+        assertThat(stored.at("/message/requestId").asText()).isEqualTo("req-42");
+        assertThat(stored.at("/options/priority").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void theFollowUpCarriesTheQueueRef() throws Exception {
+        JsonNode ref = GatewayHarness.json(order("{\"idempotencyKey\":\"o-2\"}")).get("queueRef");
+
+        Path monitor = gw.queues.resolve("monitor").resolve("new");
+        var files = GatewayHarness.files(monitor);
+        assertThat(files).hasSize(1);
+        JsonNode envelope = GatewayHarness.json(Files.readString(monitor.resolve(files.get(0)))).get("message");
+        assertThat(envelope.at("/payload/queueRef")).isEqualTo(ref);
+        assertThat(envelope.at("/payload/customer").asText()).isEqualTo("acme");
+    }
+
+    @Test
+    void aRepeatedJobIdWritesOnceAndAnswersTheSameReference() throws Exception {
+        JsonNode first = GatewayHarness.json(order("{\"idempotencyKey\":\"o-3\"}")).get("queueRef");
+        JsonNode second = GatewayHarness.json(order("{\"idempotencyKey\":\"o-3\"}")).get("queueRef");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(GatewayHarness.files(gw.queues.resolve("orders").resolve("new"))).containsExactly("o-3.json");
+        assertThat(GatewayHarness.files(gw.queues.resolve("monitor").resolve("new"))).as("no second follow-up").hasSize(1);
+    }
+
+    @Test
+    void withoutAJobIdEachRequestGetsItsOwn() throws Exception {
+        order("{}");
+        order("{}");
+        assertThat(GatewayHarness.files(gw.queues.resolve("orders").resolve("new"))).hasSize(2);
+    }
+
+    @Test
+    void statusFollowsTheConsumerContract() throws Exception {
+        order("{\"idempotencyKey\":\"o-4\"}");
+        assertThat(GatewayHarness.json(gw.get("/v1/queues/queues/orders/jobs/o-4")).get("state").asText()).isEqualTo("new");
+
+        Path dir = gw.queues.resolve("orders");
+        Files.move(dir.resolve("new/o-4.json"), dir.resolve("cur/o-4.json"));
+        assertThat(GatewayHarness.json(gw.get("/v1/queues/queues/orders/jobs/o-4")).get("state").asText())
+                .isEqualTo("claimed");
+        assertThat(GatewayHarness.json(gw.get("/v1/queues/queues/orders/jobs/nope")).get("state").asText())
+                .isEqualTo("unknown");
+        assertThat(gw.get("/v1/queues/missing/orders/jobs/o-4").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badJsonIsA400AndQueuesNothing() throws Exception {
+        HttpResponse<String> response = order("{not json");
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = GatewayHarness.json(response).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("bad_request");
+        assertThat(error.get("requestId").asText()).isEqualTo("req-42");
+        assertThat(GatewayHarness.files(gw.queues)).isEmpty();
+    }
+
+    @Test
+    void anUnsafeJobIdIsRefused() throws Exception {
+        HttpResponse<String> response = order("{\"idempotencyKey\":\"../../etc/passwd\"}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(GatewayHarness.files(gw.queues)).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheQueueLimitIs413() throws Exception {
+        String big = "{\"pad\":\"" + "x".repeat(1 << 20) + "\"}";
+        assertThat(order(big).statusCode()).isEqualTo(413);
+        assertThat(GatewayHarness.files(gw.queues)).isEmpty();
+    }
+
+    @Test
+    void textIsNotJson() throws Exception {
+        HttpResponse<String> response = gw.post("/customers/acme/orders", "text/plain",
+                "hi".getBytes(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(415);
+    }
+}
