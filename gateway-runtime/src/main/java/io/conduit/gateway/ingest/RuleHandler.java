@@ -79,9 +79,10 @@ public final class RuleHandler {
         RouteConfig.Blob blob = route.config().blob();
         BlobSink sink = live.blobSink(blob.backend()).orElseThrow();
         long limit = Math.min(blob.maxSize(), maxBody);
-        rejectDeclaredOversize(request, limit);
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         boolean multipart = contentType != null && CompiledRoute.baseType(contentType).equals("multipart/form-data");
+        // A multipart body is its files plus framing: the whole is held to the gateway's body limit, each file to the rule's.
+        rejectDeclaredOversize(request, multipart ? maxBody : limit);
         Future<Stored> stored = multipart
                 ? multipart(request, data, route, sink, limit)
                 : single(request, data, route, sink, limit, contentType);
