@@ -158,6 +158,20 @@ class BlobUploadIT {
     }
 
     @Test
+    void aStoreThatCannotWriteIs503AndQueuesNoEnvelope() throws Exception {
+        Path tmp = gw.blobs.resolve(".tmp");
+        Files.delete(tmp);
+        Files.writeString(tmp, "a file where the temp folder should be");
+
+        HttpResponse<String> response = gw.post("/upload", "application/octet-stream", randomBytes(1000, 6));
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(GatewayHarness.json(response).at("/error/code").asText()).isEqualTo("backend_unavailable");
+        assertThat(GatewayHarness.files(gw.queues)).isEmpty();
+    }
+
+    @Test
     void multipartWithoutAFileIsABadRequest() throws Exception {
         HttpResponse<String> response = gw.post("/upload", Multipart.contentType(),
                 new Multipart().field("note", "no file").build());

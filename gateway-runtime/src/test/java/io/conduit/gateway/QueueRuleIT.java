@@ -162,6 +162,38 @@ class QueueRuleIT {
     }
 
     @Test
+    void aBackendThatCannotWriteIs503WithRetryAfterAndNoFollowUp() throws Exception {
+        Files.createDirectories(gw.queues);
+        Files.writeString(gw.queues.resolve("orders"), "a file where the queue folder should be");
+
+        HttpResponse<String> response = order("{\"idempotencyKey\":\"o-5\"}");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(GatewayHarness.json(response).at("/error/code").asText()).isEqualTo("backend_unavailable");
+        assertThat(GatewayHarness.json(response).at("/error/message").asText()).doesNotContain(root.toString());
+        assertThat(GatewayHarness.files(gw.queues.resolve("monitor"))).isEmpty();
+    }
+
+    @Test
+    void aFollowUpThatCannotBeQueuedGoesToTheDeadLetterQueue() throws Exception {
+        Files.createDirectories(gw.queues);
+        Files.writeString(gw.queues.resolve("monitor"), "a file where the queue folder should be");
+
+        HttpResponse<String> response = order("{\"idempotencyKey\":\"o-6\"}");
+
+        assertThat(response.statusCode()).as("the message and its dead letter are durable").isEqualTo(202);
+        Path dlq = gw.queues.resolve("monitor-dlq").resolve("new");
+        var files = GatewayHarness.files(dlq);
+        assertThat(files).hasSize(1);
+        JsonNode dead = GatewayHarness.json(Files.readString(dlq.resolve(files.get(0)))).get("message");
+        assertThat(dead.get("queue").asText()).isEqualTo("monitor");
+        assertThat(dead.get("error").asText()).isNotBlank();
+        assertThat(dead.at("/envelope/type").asText()).isEqualTo("work_queued");
+        assertThat(dead.at("/envelope/payload/queueRef/jobId").asText()).isEqualTo("o-6");
+    }
+
+    @Test
     void textIsNotJson() throws Exception {
         HttpResponse<String> response = gw.post("/customers/acme/orders", "text/plain",
                 "hi".getBytes(StandardCharsets.UTF_8));

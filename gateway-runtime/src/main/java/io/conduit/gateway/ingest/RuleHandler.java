@@ -173,9 +173,11 @@ public final class RuleHandler {
         }
         BlobMeta meta = new BlobMeta(blobId, filename, mime, key, data.requestId());
         boolean hash = route.config().blob().computeHash();
-        return sink.open(meta).compose(writer -> BlobPump.pump(body, writer, limit, hash, mime, cancelled)
-                .compose(writer::commit)
-                .recover(failure -> abortQuietly(writer).transform(v -> Future.failedFuture(mapFailure(failure)))));
+        return sink.open(meta)
+                .recover(failure -> Future.failedFuture(mapFailure(failure)))
+                .compose(writer -> BlobPump.pump(body, writer, limit, hash, mime, cancelled)
+                        .compose(writer::commit)
+                        .recover(failure -> abortQuietly(writer).transform(v -> Future.failedFuture(mapFailure(failure)))));
     }
 
     private static Future<Void> abortQuietly(BlobWriter writer) {
