@@ -13,21 +13,26 @@ public final class Durations {
     }
 
     public static Duration parse(String text) {
-        String t = text == null ? "" : text.trim();
+        String t = text == null ? "" : text;
         if (!WHOLE.matcher(t).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 500ms, 30s, 5m, 24h)");
         }
         Duration total = Duration.ZERO;
         Matcher m = PART.matcher(t);
-        while (m.find()) {
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> throw new IllegalStateException(m.group(2));
-            });
+        try {
+            while (m.find()) {
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> throw new IllegalStateException(m.group(2));
+                });
+            }
+            total.toMillis();
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
         }
         return total;
     }

@@ -13,12 +13,17 @@ public final class Quantities {
 
     /** Bytes in {@code text}; throws IllegalArgumentException with a readable message when it is malformed. */
     public static long parseBytes(String text) {
-        Matcher m = COMPILED.matcher(text == null ? "" : text.trim());
+        Matcher m = COMPILED.matcher(text == null ? "" : text);
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size (use e.g. 512Ki, 100Mi, 1Gi)");
         }
         String digits = m.group(0).replaceAll("[^0-9]", "");
-        long value = Long.parseLong(digits);
+        long value;
+        try {
+            value = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw tooLarge(text);
+        }
         String unit = m.group(1);
         long factor = unit == null ? 1 : switch (unit) {
             case "Ki" -> 1L << 10;
@@ -31,6 +36,14 @@ public final class Quantities {
             case "T" -> 1_000_000_000_000L;
             default -> throw new IllegalStateException(unit);
         };
-        return Math.multiplyExact(value, factor);
+        try {
+            return Math.multiplyExact(value, factor);
+        } catch (ArithmeticException e) {
+            throw tooLarge(text);
+        }
+    }
+
+    private static IllegalArgumentException tooLarge(String text) {
+        return new IllegalArgumentException("'" + text + "' is too large a size");
     }
 }

@@ -130,11 +130,27 @@ public final class PathPattern {
                     if (parts[i].isEmpty()) {
                         return Optional.empty();
                     }
-                    vars.put(v.name(), URLDecoder.decode(parts[i], StandardCharsets.UTF_8));
+                    Optional<String> value = decodeSegment(parts[i]);
+                    if (value.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    vars.put(v.name(), value.get());
                 }
             }
         }
         return Optional.of(vars);
+    }
+
+    /** Percent-decoding as paths use it ('+' is a plus, not a space); malformed escapes do not match. */
+    private static Optional<String> decodeSegment(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return Optional.of(segment);
+        }
+        try {
+            return Optional.of(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
     }
 
     private int kindRank() {

@@ -130,19 +130,23 @@ public final class GatewayRenderer {
         };
 
         EdgeConfig edge = EdgeConfig.DEFAULTS;
+        boolean edgeValid = true;
         if (gateway != null) {
             try {
                 edge = edge(gateway, secrets, credentials);
             } catch (IllegalArgumentException e) {
                 problems.add(new Problem(ResourceId.of(gateway), Problem.INVALID, e.getMessage()));
+                edgeValid = false;
             }
         }
 
-        List<RouteRule> attached = resources.routeRules().stream()
+        // A gateway whose policies cannot be rendered serves nothing: serving its rules without, say,
+        // their auth would be worse than not serving them.
+        List<RouteRule> attached = !edgeValid ? List.of() : resources.routeRules().stream()
                 .filter(r -> attaches(r, gateway))
                 .sorted(OLDEST_FIRST)
                 .toList();
-        if (standalone) {
+        if (standalone && edgeValid) {
             resources.routeRules().stream()
                     .filter(r -> !attached.contains(r))
                     .forEach(r -> problems.add(new Problem(ResourceId.of(r), Problem.GATEWAY_NOT_FOUND,
@@ -287,6 +291,9 @@ public final class GatewayRenderer {
         EdgeConfig.Auth auth = null;
         if (spec.auth() != null) {
             String ns = ResourceId.namespaceOf(gateway);
+            if (spec.auth().tokensSecretRef() == null || spec.auth().tokensSecretRef().name() == null) {
+                throw new IllegalArgumentException("auth.tokensSecretRef.name is required");
+            }
             String secretName = spec.auth().tokensSecretRef().name();
             Map<String, String> tokens = secrets.values(ns, secretName).orElseThrow(() -> new IllegalArgumentException(
                     "auth.tokensSecretRef: Secret " + ns + "/" + secretName + " not found"));
@@ -300,10 +307,20 @@ public final class GatewayRenderer {
                     Boolean.TRUE.equals(c.allowCredentials()), c.maxAge());
         }
         List<EdgeConfig.RateLimit> rateLimits = spec.rateLimits() == null ? List.of() : spec.rateLimits().stream()
-                .map(r -> new EdgeConfig.RateLimit(r.name(), r.key(), r.requestsPerSecond(),
-                        r.burst() == null ? r.requestsPerSecond() : r.burst(), Boolean.TRUE.equals(r.global())))
+                .map(GatewayRenderer::rateLimit)
                 .toList();
         return new EdgeConfig(auth, cors, limits, rateLimits);
+    }
+
+    private static EdgeConfig.RateLimit rateLimit(EdgeGatewaySpec.RateLimit r) {
+        if (r.name() == null || r.key() == null || r.requestsPerSecond() == null) {
+            throw new IllegalArgumentException("rateLimits: name, key and requestsPerSecond are required");
+        }
+        if (r.requestsPerSecond() < 1 || (r.burst() != null && r.burst() < 1)) {
+            throw new IllegalArgumentException("rateLimits." + r.name() + ": requestsPerSecond and burst must be at least 1");
+        }
+        return new EdgeConfig.RateLimit(r.name(), r.key(), r.requestsPerSecond(),
+                r.burst() == null ? r.requestsPerSecond() : r.burst(), Boolean.TRUE.equals(r.global()));
     }
 
     private static String key(HasMetadata resource) {

@@ -46,84 +46,109 @@ final class RuleRenderer {
         ResourceId id = ResourceId.of(rule);
         String ns = id.namespace();
         RouteRuleSpec spec = rule.getSpec();
+        long generation = rule.getMetadata().getGeneration() == null ? 0 : rule.getMetadata().getGeneration();
+        String routeId = id.namespace() + "/" + id.name();
+
+        // First everything the rule says by itself: an invalid rule is Invalid whether or not its backends exist.
+        RouteConfig written;
         try {
-            check(spec != null && spec.when() != null && spec.when().http() != null, "spec.when.http is required");
-            check(spec.send() != null, "spec.send is required");
-            RouteConfig.Match match = match(spec.when().http());
-            boolean blob = spec.send().blob() != null;
-            check(blob != (spec.send().queue() != null), "exactly one of send.blob and send.queue must be set");
-
-            RouteConfig.Blob blobAction = null;
-            RouteConfig.Queue queueAction = null;
-            if (blob) {
-                RouteRuleSpec.SendBlob b = spec.send().blob();
-                check(b.backendRef() != null, "send.blob.backendRef is required");
-                Optional<Outcome> missing = missing(id, "BlobBackend", ns, b.backendRef(), backends);
-                if (missing.isPresent()) {
-                    return missing.get();
-                }
-                BlobBackendConfig backend = backends.blob(ns, b.backendRef()).orElseThrow();
-                check(b.key() == null || !backend.contentAddressed(), "send.blob.key cannot be used with BlobBackend "
-                        + backend.name() + ": it is content-addressed");
-                long maxSize = b.maxSize() == null ? backend.maxSize()
-                        : Math.min(backend.maxSize(), Quantities.parseBytes(b.maxSize()));
-                boolean computeHash = !Boolean.FALSE.equals(b.computeHash());
-                check(computeHash || !backend.contentAddressed(), "computeHash: false cannot be used with BlobBackend "
-                        + backend.name() + ": content addressing needs the hash");
-                blobAction = new RouteConfig.Blob(backend.name(), b.key(), maxSize, computeHash);
-            } else {
-                RouteRuleSpec.SendQueue q = spec.send().queue();
-                check(q.queue() != null && !q.queue().isBlank(), "send.queue.queue is required");
-                checkQueueContentType(match.contentType());
-                Optional<String> backendName = q.backendRef() != null ? Optional.of(q.backendRef()) : backends.defaultQueue(ns);
-                if (backendName.isEmpty()) {
-                    return refProblem(id, Problem.BACKEND_NOT_FOUND,
-                            "send.queue.backendRef is unset and there is no default queue backend (set it, or "
-                                    + "EdgeGateway spec.defaultQueueBackendRef)");
-                }
-                Optional<Outcome> missing = missing(id, "QueueBackend", ns, backendName.get(), backends);
-                if (missing.isPresent()) {
-                    return missing.get();
-                }
-                RouteRuleSpec.QueueOptions o = q.options();
-                RouteConfig.Options options = o == null ? null : new RouteConfig.Options(o.jobId(), json(o.priority()),
-                        json(o.delay()), json(o.attempts()), o.backoff(), o.lifo(), o.key());
-                queueAction = new RouteConfig.Queue(backendName.get(), q.queue(), q.message(),
-                        q.jobName() == null ? null : q.jobName(), options);
-            }
-
-            RouteConfig.Respond respond = respond(spec.send().respond(), blob);
-            RouteConfig.Enqueue onComplete = null;
-            if (spec.onComplete() != null) {
-                RouteRuleSpec.Enqueue e = spec.onComplete().enqueue();
-                check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
-                Optional<String> backendName = e.backendRef() != null ? Optional.of(e.backendRef()) : backends.defaultQueue(ns);
-                if (backendName.isEmpty()) {
-                    return refProblem(id, Problem.BACKEND_NOT_FOUND,
-                            "onComplete.enqueue.backendRef is unset and there is no default queue backend");
-                }
-                Optional<Outcome> missing = missing(id, "QueueBackend", ns, backendName.get(), backends);
-                if (missing.isPresent()) {
-                    return missing.get();
-                }
-                onComplete = new RouteConfig.Enqueue(backendName.get(), e.to(), e.envelope());
-            }
-
-            long generation = rule.getMetadata().getGeneration() == null ? 0 : rule.getMetadata().getGeneration();
-            RouteConfig route = new RouteConfig(id.namespace() + "/" + id.name(), generation, match, blobAction, queueAction,
-                    respond, onComplete);
-            RouteTemplates.compile(route);
-            return new Outcome(route, null, false);
+            written = written(spec, routeId, generation);
+            RouteTemplates.compile(written);
         } catch (IllegalArgumentException e) {
             return new Outcome(null, new Problem(id, Problem.INVALID, e.getMessage()), false);
         }
+
+        // Then what it refers to.
+        RouteConfig.Blob blob = written.blob();
+        RouteConfig.Queue queue = written.queue();
+        RouteConfig.Enqueue onComplete = written.onComplete();
+        if (blob != null) {
+            Optional<Outcome> missing = missing(id, "BlobBackend", ns, blob.backend(), backends);
+            if (missing.isPresent()) {
+                return missing.get();
+            }
+            BlobBackendConfig backend = backends.blob(ns, blob.backend()).orElseThrow();
+            if (blob.key() != null && backend.contentAddressed()) {
+                return invalid(id, "send.blob.key cannot be used with BlobBackend " + backend.name()
+                        + ": it is content-addressed");
+            }
+            if (!blob.computeHash() && backend.contentAddressed()) {
+                return invalid(id, "computeHash: false cannot be used with BlobBackend " + backend.name()
+                        + ": content addressing needs the hash");
+            }
+            blob = new RouteConfig.Blob(blob.backend(), blob.key(), Math.min(backend.maxSize(), blob.maxSize()),
+                    blob.computeHash());
+        } else {
+            String name = queue.backend() != null ? queue.backend() : backends.defaultQueue(ns).orElse(null);
+            if (name == null) {
+                return refProblem(id, Problem.BACKEND_NOT_FOUND, "send.queue.backendRef is unset and there is no default "
+                        + "queue backend (set it, or EdgeGateway spec.defaultQueueBackendRef)");
+            }
+            Optional<Outcome> missing = missing(id, "QueueBackend", ns, name, backends);
+            if (missing.isPresent()) {
+                return missing.get();
+            }
+            queue = new RouteConfig.Queue(name, queue.queue(), queue.message(), queue.jobName(), queue.options());
+        }
+        if (onComplete != null) {
+            String name = onComplete.backend() != null ? onComplete.backend() : backends.defaultQueue(ns).orElse(null);
+            if (name == null) {
+                return refProblem(id, Problem.BACKEND_NOT_FOUND,
+                        "onComplete.enqueue.backendRef is unset and there is no default queue backend");
+            }
+            Optional<Outcome> missing = missing(id, "QueueBackend", ns, name, backends);
+            if (missing.isPresent()) {
+                return missing.get();
+            }
+            onComplete = new RouteConfig.Enqueue(name, onComplete.to(), onComplete.envelope());
+        }
+        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete),
+                null, false);
+    }
+
+    /** The rule as written, checked on its own; backend names stay as given (null when defaulted). */
+    private static RouteConfig written(RouteRuleSpec spec, String routeId, long generation) {
+        check(spec != null && spec.when() != null && spec.when().http() != null, "spec.when.http is required");
+        check(spec.send() != null, "spec.send is required");
+        RouteConfig.Match match = match(spec.when().http());
+        boolean isBlob = spec.send().blob() != null;
+        check(isBlob != (spec.send().queue() != null), "exactly one of send.blob and send.queue must be set");
+        RouteConfig.Blob blob = null;
+        RouteConfig.Queue queue = null;
+        if (isBlob) {
+            RouteRuleSpec.SendBlob b = spec.send().blob();
+            check(b.backendRef() != null && !b.backendRef().isBlank(), "send.blob.backendRef is required");
+            long maxSize = b.maxSize() == null ? Long.MAX_VALUE : Quantities.parseBytes(b.maxSize());
+            blob = new RouteConfig.Blob(b.backendRef(), b.key(), maxSize, !Boolean.FALSE.equals(b.computeHash()));
+        } else {
+            RouteRuleSpec.SendQueue q = spec.send().queue();
+            check(q.queue() != null && !q.queue().isBlank(), "send.queue.queue is required");
+            checkQueueContentType(match.contentType());
+            RouteRuleSpec.QueueOptions o = q.options();
+            RouteConfig.Options options = o == null ? null : new RouteConfig.Options(o.jobId(), json(o.priority()),
+                    json(o.delay()), json(o.attempts()), o.backoff(), o.lifo(), o.key());
+            queue = new RouteConfig.Queue(q.backendRef(), q.queue(), q.message(), q.jobName(), options);
+        }
+        RouteConfig.Respond respond = respond(spec.send().respond(), isBlob);
+        RouteConfig.Enqueue onComplete = null;
+        if (spec.onComplete() != null) {
+            RouteRuleSpec.Enqueue e = spec.onComplete().enqueue();
+            check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
+            onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
+        }
+        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete);
+    }
+
+    private static Outcome invalid(ResourceId id, String message) {
+        return new Outcome(null, new Problem(id, Problem.INVALID, message), false);
     }
 
     private static RouteConfig.Match match(RouteRuleSpec.HttpMatch http) {
         check(http.path() != null, "when.http.path is required");
         PathPattern.parse(http.path());
-        String method = http.method() == null ? null : http.method().toUpperCase(Locale.ROOT);
-        check(method == null || METHODS.contains(method), "when.http.method '" + http.method() + "' is not an HTTP method");
+        String method = http.method();
+        check(method == null || METHODS.contains(method), "when.http.method '" + http.method()
+                + "' is not an HTTP method (write it in capitals, e.g. POST)");
         String contentType = http.contentType() == null ? null : http.contentType().trim().toLowerCase(Locale.ROOT);
         check(contentType == null || MEDIA_TYPE.matcher(contentType).matches(),
                 "when.http.contentType '" + http.contentType() + "' is not a media type such as application/json or image/*");

@@ -59,8 +59,12 @@ public record Reference(Root root, List<String> fields) {
             if (node == null || node.isNull() || node.isMissingNode()) {
                 return NullNode.getInstance();
             }
-            node = node.isArray() && field.chars().allMatch(Character::isDigit) ? node.get(Integer.parseInt(field))
-                    : node.get(field);
+            if (node.isArray()) {
+                boolean index = !field.isEmpty() && field.length() <= 9 && field.chars().allMatch(Character::isDigit);
+                node = index ? node.get(Integer.parseInt(field)) : null;
+            } else {
+                node = node.get(field);
+            }
         }
         return node == null || node.isMissingNode() ? NullNode.getInstance() : node;
     }
