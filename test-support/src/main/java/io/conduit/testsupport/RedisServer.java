@@ -1,0 +1,138 @@
+package io.conduit.testsupport;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A real Redis for tests, found by the shared policy ({@link Resolver}): {@value #ENV_VAR} if set, else
+ * {@code redis-server} started on a free port, else a {@value #IMAGE} container if Docker is reachable.
+ * Get the shared one with {@link TestServers#redis()}.
+ *
+ * <p>{@link #stop()}/{@link #start()} work only for servers this JVM started ({@link #restartable()}); a Redis from
+ * {@value #ENV_VAR} belongs to someone else and throws {@link UnsupportedOperationException}.
+ */
+public final class RedisServer implements TestServer {
+
+    public static final String ENV_VAR = "CONDUIT_TEST_REDIS_URL";
+    static final String NAME = "redis";
+    static final String PROGRAM = "redis-server";
+    static final String IMAGE = "redis:7.4-alpine";
+    static final int DEFAULT_PORT = 6379;
+    static final String REMEDY = "install it (apt-get install -y redis-server), or set " + ENV_VAR
+            + "=redis://host:port to a running Redis, or make Docker reachable for Testcontainers";
+
+    /** Nothing written to disk: tests want a clean, fast server, and restarts start empty. */
+    private static final ContainerRecipe CONTAINER =
+            ContainerRecipe.of(IMAGE, DEFAULT_PORT, "redis-server", "--save", "", "--appendonly", "no");
+
+    private final TestServer server;
+
+    RedisServer(TestServer server) {
+        this.server = server;
+    }
+
+    /** Runs the whole policy against {@code env}: a Redis, a skip, or a failure. */
+    static Resolution<RedisServer> locate(Env env) {
+        return Resolver.resolve(NAME, REMEDY, env.ci(), locators(env)).map(RedisServer::new);
+    }
+
+    static List<Locator> locators(Env env) {
+        return List.of(envUrl(env), localBinary(env), container(env));
+    }
+
+    static Locator envUrl(Env env) {
+        return new EnvUrlLocator(NAME, ENV_VAR, RedisServer::parseUrl, env);
+    }
+
+    static Locator localBinary(Env env) {
+        return new LocalBinaryLocator(NAME, PROGRAM, RedisServer::localCommand, RedisServer::uri, env);
+    }
+
+    static Locator container(Env env) {
+        return new ContainerLocator(NAME, CONTAINER, RedisServer::uri, env);
+    }
+
+    /** {@code redis://[user:pass@]host[:port][/db]} or {@code rediss://...}; the URI is handed to clients unchanged. */
+    static Endpoint parseUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage(), e);
+        }
+        if (!"redis".equalsIgnoreCase(uri.getScheme()) && !"rediss".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("expected redis://host:port or rediss://host:port, got scheme " + uri.getScheme());
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("no host in " + url);
+        }
+        return new Endpoint(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort(), uri);
+    }
+
+    /** Loopback only, no persistence: a throwaway server that can never touch the machine's own Redis (6379). */
+    static List<String> localCommand(Path binary, int port, Path workDir) {
+        return List.of(binary.toString(), "--port", Integer.toString(port), "--save", "", "--appendonly", "no",
+                "--bind", LocalBinaryServer.HOST);
+    }
+
+    static URI uri(String host, int port) {
+        return Endpoint.uri("redis", host, port);
+    }
+
+    @Override
+    public String name() {
+        return server.name();
+    }
+
+    @Override
+    public Origin origin() {
+        return server.origin();
+    }
+
+    @Override
+    public URI uri() {
+        return server.uri();
+    }
+
+    @Override
+    public String host() {
+        return server.host();
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public boolean restartable() {
+        return server.restartable();
+    }
+
+    @Override
+    public boolean running() {
+        return server.running();
+    }
+
+    @Override
+    public void stop() {
+        server.stop();
+    }
+
+    @Override
+    public void start() {
+        server.start();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return server.toString();
+    }
+}

@@ -1,0 +1,31 @@
+package io.conduit.testsupport;
+
+/**
+ * The entry point for tests: one shared server of each kind per JVM (a test JVM runs one module's tests), found by
+ * the policy in {@link Resolver}. When the server is unavailable the call throws: a skip
+ * ({@link org.opentest4j.TestAbortedException}) normally, a {@link ServerUnavailableException} under {@code CI=true}.
+ * Call it from {@code @BeforeAll}, {@code @BeforeEach} or a test, never from a static initializer.
+ */
+public final class TestServers {
+
+    private static final Shared<RedisServer> REDIS = new Shared<>(() -> RedisServer.locate(Env.system()));
+
+    private TestServers() {
+    }
+
+    /**
+     * The shared Redis, running. Fault tests may {@code stop()} it (if {@code restartable()}) but must {@code start()}
+     * it again when done; this method restarts it anyway if a test forgot.
+     */
+    public static RedisServer redis() {
+        return REDIS.get();
+    }
+
+    /**
+     * A Redis of the caller's own, for tests that would disturb others (close it when done). With
+     * {@value RedisServer#ENV_VAR} set this is that same external server, and close() leaves it alone.
+     */
+    public static RedisServer newRedis() {
+        return RedisServer.locate(Env.system()).get();
+    }
+}
