@@ -3,6 +3,7 @@ package io.conduit.gateway.blob;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
+import io.conduit.gateway.storage.DurableFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,13 +12,11 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -154,7 +153,7 @@ public final class LocalBlobSink implements BlobSink {
             Files.createDirectories(target.getParent());
             try {
                 Files.createLink(target, path);
-                fsyncDirectory(target.getParent());
+                DurableFiles.syncFolder(target.getParent());
             } catch (FileAlreadyExistsException alreadyStored) {
                 // Same bytes stored before: keep the first copy.
             }
@@ -177,12 +176,9 @@ public final class LocalBlobSink implements BlobSink {
                     .put("created", Instant.now().toString());
             json.putArray("locations").addObject().put("backend", name).put("synced", true);
             Path part = tmp.resolve(UUID.randomUUID() + ".meta");
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(ConfigJson.write(json).getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
+            DurableFiles.writeNew(part, ConfigJson.write(json).getBytes(StandardCharsets.UTF_8));
             Files.move(part, metaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(metaFile.getParent());
+            DurableFiles.syncFolder(metaFile.getParent());
         }
 
         private Future<Void> closeFile() {
@@ -198,14 +194,6 @@ public final class LocalBlobSink implements BlobSink {
             return closeFile().recover(e -> Future.succeededFuture())
                     .compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(path), false))
                     .mapEmpty();
-        }
-    }
-
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // Some filesystems refuse to open directories; the rename is still atomic there.
         }
     }
 }

@@ -5,17 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.storage.DurableFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -92,17 +90,14 @@ public final class SpoolQueueSink implements QueueSink {
         json.set("options", ConfigJson.MAPPER.valueToTree(message.options()));
         Path part = tmp.resolve(jobId + "." + UUID.randomUUID() + ".part");
         try {
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(ConfigJson.write(json).getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
+            DurableFiles.writeNew(part, ConfigJson.write(json).getBytes(StandardCharsets.UTF_8));
             try {
                 Files.createLink(fresh.resolve(file), part);
             } catch (FileAlreadyExistsException duplicate) {
                 // Another request with the same job id won the race: answer with that one.
                 return existingRef(message, dir, jobId, STATE_NEW);
             }
-            fsync(fresh);
+            DurableFiles.syncFolder(fresh);
         } finally {
             Files.deleteIfExists(part);
         }
@@ -147,14 +142,6 @@ public final class SpoolQueueSink implements QueueSink {
     private static Path location(Path dir, String jobId) {
         Path fresh = dir.resolve("new").resolve(jobId + ".json");
         return Files.exists(fresh) ? fresh : dir.resolve("cur").resolve(jobId + ".json");
-    }
-
-    private static void fsync(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // Some filesystems cannot open directories; the link is still atomic there.
-        }
     }
 
     @Override
