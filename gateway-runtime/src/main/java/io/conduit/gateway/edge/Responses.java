@@ -17,6 +17,20 @@ public final class Responses {
     private Responses() {
     }
 
+    static final long LINGER_MILLIS = 2_000;
+
+    private static void lingerThenClose(HttpServerRequest request) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Runnable close = () -> request.connection().close();
+        request.handler(discarded -> { });
+        request.exceptionHandler(e -> { });
+        request.endHandler(v -> close.run());
+        request.resume();
+        if (context != null) {
+            context.owner().setTimer(LINGER_MILLIS, t -> close.run());
+        }
+    }
+
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
@@ -56,9 +70,11 @@ public final class Responses {
         }
         if (!request.isEnded()) {
             if (hasBody(request) && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-                // The rest of the body will not be read: ask the client to go away rather than drain it.
+                // The rest of the body will not be used: ask the client to go away, and drain for a moment
+                // before closing, since closing on unread bytes resets the connection and can destroy the
+                // answer before the client reads it.
                 response.putHeader(HttpHeaders.CONNECTION, "close");
-                response.endHandler(v -> request.connection().close());
+                response.endHandler(v -> lingerThenClose(request));
             } else {
                 request.resume();
             }
