@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class LocalBlobSink implements BlobSink {
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final long STALE_TEMP_MILLIS = 3_600_000;
 
     private final Vertx vertx;
     private final String name;
@@ -42,6 +43,19 @@ public final class LocalBlobSink implements BlobSink {
         this.root = root.toAbsolutePath().normalize();
         this.tmp = this.root.resolve(".tmp");
         Files.createDirectories(tmp);
+        sweepStaleTempFiles();
+    }
+
+    /** Temp files left by a crash are never published; after an hour no upload can still own one. */
+    private void sweepStaleTempFiles() throws IOException {
+        long cutoff = System.currentTimeMillis() - STALE_TEMP_MILLIS;
+        try (var files = Files.list(tmp)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     @Override
@@ -153,10 +167,14 @@ public final class LocalBlobSink implements BlobSink {
             Files.createDirectories(target.getParent());
             try {
                 Files.createLink(target, path);
-                DurableFiles.syncFolder(target.getParent());
             } catch (FileAlreadyExistsException alreadyStored) {
-                // Same bytes stored before: keep the first copy.
+                // Same bytes stored before: keep the first copy, unless it is not whole (a crash mid-way
+                // on a filesystem without ordered writes): then this complete copy replaces it.
+                if (Files.size(target) != digest.size()) {
+                    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            DurableFiles.syncFolder(target.getParent());
             Files.deleteIfExists(path);
             writeMetaOnce(metaPath(hash), digest);
             return new BlobRef(hash, "local", name, hash, digest.size(), digest.mime(), null, null, target.toString(), null,
@@ -176,8 +194,12 @@ public final class LocalBlobSink implements BlobSink {
                     .put("created", Instant.now().toString());
             json.putArray("locations").addObject().put("backend", name).put("synced", true);
             Path part = tmp.resolve(UUID.randomUUID() + ".meta");
-            DurableFiles.writeNew(part, ConfigJson.write(json).getBytes(StandardCharsets.UTF_8));
-            Files.move(part, metaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                DurableFiles.writeNew(part, ConfigJson.write(json).getBytes(StandardCharsets.UTF_8));
+                Files.move(part, metaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(part);
+            }
             DurableFiles.syncFolder(metaFile.getParent());
         }
 

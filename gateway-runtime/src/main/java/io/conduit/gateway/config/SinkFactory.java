@@ -106,7 +106,7 @@ public final class SinkFactory {
 
     private QueueSink queueSink(QueueBackendConfig q) throws IOException {
         return switch (q.type()) {
-            case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()));
+            case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()), q.idempotencyTtlMillis());
             case REDIS, KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name() + ": type "
                     + q.type().name().toLowerCase() + " is not available in this gateway build yet");
         };

@@ -22,6 +22,7 @@ public final class Responses {
     private static void lingerThenClose(HttpServerRequest request) {
         io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
         Runnable close = () -> request.connection().close();
+        // The request was answered and its reader has failed: what still arrives is read and dropped.
         request.handler(discarded -> { });
         request.exceptionHandler(e -> { });
         request.endHandler(v -> close.run());
@@ -79,11 +80,16 @@ public final class Responses {
                 request.resume();
             }
         }
+        json(request, e.code().status(), errorBody(request, e));
+    }
+
+    /** The one error shape: {@code {"error": {"code", "message", "requestId"}}}. */
+    static ObjectNode errorBody(HttpServerRequest request, GatewayException e) {
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.putObject("error")
                 .put("code", e.code().code())
                 .put("message", e.getMessage())
                 .put("requestId", RequestIds.of(request));
-        json(request, e.code().status(), error);
+        return error;
     }
 }
