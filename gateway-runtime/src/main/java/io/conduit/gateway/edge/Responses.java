@@ -62,8 +62,13 @@ public final class Responses {
             return;
         }
         if (response.headWritten()) {
-            // Too late for a status: cut the connection so the client cannot take a partial answer as whole.
-            request.connection().close();
+            // Too late for a status: cut the answer so the client cannot take a partial one as whole
+            // (on HTTP/2 only this stream, not the other requests sharing the connection).
+            if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+                response.reset();
+            } else {
+                request.connection().close();
+            }
             return;
         }
         if (e.retryAfterSeconds() != null) {
