@@ -1,0 +1,184 @@
+package io.conduit.operator.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.conduit.api.v1alpha1.EdgeGateway;
+import io.conduit.config.ConfigJson;
+import io.conduit.operator.OperatorMode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The EdgeGateway reconciler against Fabric8's mock API server in CRUD mode, with the generated CRDs loaded. */
+@EnableKubernetesMockClient(crud = true)
+class EdgeGatewayReconcilerMockTest {
+    static final String NS = "shop";
+    static KubernetesClient client;
+    Operator operator;
+
+    static final String RESOURCES = """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: s3-creds, namespace: shop}
+            stringData: {accessKeyId: AKIA1, secretAccessKey: s3cr3t-value}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: BlobBackend
+            metadata: {name: files, namespace: shop}
+            spec:
+              type: s3
+              s3: {bucket: uploads, credentialsSecretRef: {name: s3-creds}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: QueueBackend
+            metadata: {name: work, namespace: shop}
+            spec: {type: spool, spool: {path: /data/queues}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: upload, namespace: shop}
+            spec:
+              when: {http: {method: POST, path: /upload}}
+              send: {blob: {backendRef: files}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: EdgeGateway
+            metadata: {name: edge, namespace: shop}
+            spec: {replicas: 2, image: example/gateway:test}
+            """;
+
+    @BeforeEach
+    void start() throws Exception {
+        try (Stream<Path> crds = Files.list(Path.of("..", "manifests", "crds"))) {
+            for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).toList()) {
+                try (InputStream in = Files.newInputStream(crd)) {
+                    client.resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).createOr(c -> c.update());
+                }
+            }
+        }
+        operator = new Operator(o -> {
+            OperatorMode.apply(o);
+            o.withKubernetesClient(client).withCloseClientOnStop(false);
+        });
+        operator.register(new EdgeGatewayReconciler());
+        operator.start();
+        apply(RESOURCES);
+    }
+
+    @AfterEach
+    void stop() {
+        operator.stop();
+    }
+
+    static void apply(String yaml) {
+        for (String doc : yaml.split("(?m)^---$")) {
+            HasMetadata resource = Serialization.unmarshal(doc);
+            client.resource(resource).inNamespace(NS).createOr(r -> r.update());
+        }
+    }
+
+    static <T extends HasMetadata> T get(Class<T> type, String name) {
+        return client.resources(type).inNamespace(NS).withName(name).get();
+    }
+
+    static ConfigMap configMap() {
+        return get(ConfigMap.class, "edge-config");
+    }
+
+    static String revision() {
+        ConfigMap cm = configMap();
+        return cm == null ? null : cm.getMetadata().getAnnotations().get("conduit.io/revision");
+    }
+
+    @Test
+    void ownsItsObjectsWithTheRenderedConfigAndNoSecretsInTheConfigMap() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> configMap() != null && get(Deployment.class, "edge-gateway") != null
+                && get(Service.class, "edge-gateway") != null && get(Secret.class, "edge-credentials") != null);
+
+        String configJson = configMap().getData().get(GatewayNames.CONFIG_KEY);
+        var config = ConfigJson.readConfig(configJson);
+        assertThat(config.routes()).extracting(r -> r.id()).containsExactly("shop/upload");
+        assertThat(config.blobBackends()).extracting(b -> b.s3().bucket()).containsExactly("uploads");
+        assertThat(configJson).doesNotContain("s3cr3t-value");
+
+        String credentials = new String(Base64.getDecoder().decode(
+                get(Secret.class, "edge-credentials").getData().get(GatewayNames.CREDENTIALS_KEY)), StandardCharsets.UTF_8);
+        assertThat(credentials).contains("s3cr3t-value");
+
+        Deployment deployment = get(Deployment.class, "edge-gateway");
+        assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("example/gateway:test");
+        assertThat(pod.getContainers().get(0).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(get(ServiceAccount.class, "edge-gateway").getAutomountServiceAccountToken()).isFalse();
+        assertThat(get(Service.class, "edge-gateway").getSpec().getPorts()).extracting(p -> p.getTargetPort().getIntVal())
+                .containsExactly(GatewayDeploymentDependent.TRAFFIC_PORT);
+        assertThat(configMap().getMetadata().getOwnerReferences()).extracting(o -> o.getKind()).containsExactly("EdgeGateway");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            EdgeGateway gw = get(EdgeGateway.class, "edge");
+            return gw.getStatus() != null && revision().equals(gw.getStatus().configRevision());
+        });
+        var status = get(EdgeGateway.class, "edge").getStatus();
+        assertThat(status.attachedRoutes()).isEqualTo(1);
+        assertThat(status.selector()).contains("app.kubernetes.io/instance=edge");
+        assertThat(status.observedGeneration()).isEqualTo(get(EdgeGateway.class, "edge").getMetadata().getGeneration());
+        assertThat(status.conditions()).extracting(c -> c.getType()).contains("Ready", "Available", "ConfigSynced");
+    }
+
+    @Test
+    void aChangedRuleChangesTheConfigRevision() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> revision() != null);
+        String before = revision();
+
+        apply(RESOURCES.split("(?m)^---$")[3].replace("path: /upload", "path: /files/**"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !before.equals(revision()));
+        assertThat(configMap().getData().get(GatewayNames.CONFIG_KEY)).contains("/files/**");
+    }
+
+    @Test
+    void replicasFlowToTheDeployment() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null);
+        apply(RESOURCES.split("(?m)^---$")[4].replace("replicas: 2", "replicas: 5"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway").getSpec().getReplicas() == 5);
+    }
+
+    @Test
+    void rotatedCredentialsRollThePods() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null);
+        String before = podHash();
+
+        apply(RESOURCES.split("(?m)^---$")[0].replace("s3cr3t-value", "rotated-value"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !before.equals(podHash()));
+    }
+
+    static String podHash() {
+        return get(Deployment.class, "edge-gateway").getSpec().getTemplate().getMetadata().getAnnotations()
+                .get("conduit.io/credentials-hash");
+    }
+
+}
