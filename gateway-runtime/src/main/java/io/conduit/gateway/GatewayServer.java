@@ -61,11 +61,12 @@ public final class GatewayServer implements AutoCloseable {
                 .setMaxHeaderSize((int) Math.min(Integer.MAX_VALUE, limits.maxHeaderSize()))
                 .setIdleTimeout((int) limits.idleTimeoutMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-                .setHandle100ContinueAutomatically(true)
+                .setHandle100ContinueAutomatically(false)
                 .setCompressionSupported(false);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
         AdminApi admin = new AdminApi(active, options.adminToken(), () -> GatewayCredentials.NONE);
-        return vertx.createHttpServer(trafficOptions).requestHandler(traffic).listen()
+        return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
+                .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests()).listen()
                 .compose(server -> {
                     trafficServer = server;
                     return vertx.createHttpServer(adminOptions).requestHandler(admin.router(vertx)).listen();

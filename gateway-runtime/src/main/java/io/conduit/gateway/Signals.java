@@ -18,7 +18,7 @@ final class Signals {
                 action.run();
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.debug("SIGHUP is not available here: {}", e.getMessage());
+            LOG.warn("SIGHUP reload is not available ({}); file changes still reload", e.getMessage());
         }
     }
 }

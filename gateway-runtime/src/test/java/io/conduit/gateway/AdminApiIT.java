@@ -94,6 +94,27 @@ class AdminApiIT {
     }
 
     @Test
+    void concurrentPushesAreAppliedInOrderAndTheLastAnsweredIsServing() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<String> completionOrder = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        for (int i = 0; i < 16; i++) {
+            String body = ConfigJson.write(currentConfigWithQueue("q" + i));
+            answers.add(pool.submit(() -> {
+                HttpResponse<String> r = put(body, TOKEN);
+                completionOrder.add(GatewayHarness.json(r).get("revision").asText());
+                return r;
+            }));
+        }
+        for (var f : answers) {
+            assertThat(f.get().statusCode()).isEqualTo(200);
+        }
+        pool.shutdown();
+        String last = new java.util.ArrayList<>(completionOrder).get(completionOrder.size() - 1);
+        assertThat(gw.adminConfig().get("revision").asText()).isEqualTo(last);
+    }
+
+    @Test
     void aPushNamingAMissingBackendIsRefused() throws Exception {
         ObjectNode config = currentConfigWithQueue("x");
         ((ObjectNode) config.at("/routes/0/queue")).put("backend", "nowhere");

@@ -69,6 +69,19 @@ class BlobFetchIT {
     void answers304WhenTheClientHasIt() throws Exception {
         String etag = fetch().headers().firstValue("ETag").orElseThrow();
         assertThat(fetch("If-None-Match", etag).statusCode()).isEqualTo(304);
+        assertThat(fetch("If-None-Match", "\"other\", W/" + etag).statusCode()).isEqualTo(304);
+        assertThat(fetch("If-None-Match", "*").statusCode()).isEqualTo(304);
+        assertThat(fetch("If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oddRangesAreAnsweredNotFailed() throws Exception {
+        assertThat(fetch("Range", "bytes=99999999999999999999-").statusCode()).isEqualTo(416);
+        HttpResponse<byte[]> several = fetch("Range", "bytes=0-1,5-6");
+        assertThat(several.statusCode()).isEqualTo(200);
+        assertThat(several.body()).isEqualTo(content);
+        assertThat(fetch("Range", "items=0-1").statusCode()).isEqualTo(200);
+        assertThat(GatewayHarnessRaw.status(gw, "GET /v1/blobs/%zz/x")).isEqualTo(404);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.conduit.gateway.blob;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
+import io.conduit.gateway.storage.DurableFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,13 +12,11 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +30,7 @@ import java.util.regex.Pattern;
  */
 public final class LocalBlobSink implements BlobSink {
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final long STALE_TEMP_MILLIS = 3_600_000;
 
     private final Vertx vertx;
     private final String name;
@@ -43,6 +43,19 @@ public final class LocalBlobSink implements BlobSink {
         this.root = root.toAbsolutePath().normalize();
         this.tmp = this.root.resolve(".tmp");
         Files.createDirectories(tmp);
+        sweepStaleTempFiles();
+    }
+
+    /** Temp files left by a crash are never published; after an hour no upload can still own one. */
+    private void sweepStaleTempFiles() throws IOException {
+        long cutoff = System.currentTimeMillis() - STALE_TEMP_MILLIS;
+        try (var files = Files.list(tmp)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 
     @Override
@@ -154,10 +167,14 @@ public final class LocalBlobSink implements BlobSink {
             Files.createDirectories(target.getParent());
             try {
                 Files.createLink(target, path);
-                fsyncDirectory(target.getParent());
             } catch (FileAlreadyExistsException alreadyStored) {
-                // Same bytes stored before: keep the first copy.
+                // Same bytes stored before: keep the first copy, unless it is not whole (a crash mid-way
+                // on a filesystem without ordered writes): then this complete copy replaces it.
+                if (Files.size(target) != digest.size()) {
+                    Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            DurableFiles.syncFolder(target.getParent());
             Files.deleteIfExists(path);
             writeMetaOnce(metaPath(hash), digest);
             return new BlobRef(hash, "local", name, hash, digest.size(), digest.mime(), null, null, target.toString(), null,
@@ -177,12 +194,13 @@ public final class LocalBlobSink implements BlobSink {
                     .put("created", Instant.now().toString());
             json.putArray("locations").addObject().put("backend", name).put("synced", true);
             Path part = tmp.resolve(UUID.randomUUID() + ".meta");
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(ConfigJson.write(json).getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
+            try {
+                DurableFiles.writeNew(part, ConfigJson.write(json).getBytes(StandardCharsets.UTF_8));
+                Files.move(part, metaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(part);
             }
-            Files.move(part, metaFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(metaFile.getParent());
+            DurableFiles.syncFolder(metaFile.getParent());
         }
 
         private Future<Void> closeFile() {
@@ -198,14 +216,6 @@ public final class LocalBlobSink implements BlobSink {
             return closeFile().recover(e -> Future.succeededFuture())
                     .compose(v -> vertx.executeBlocking(() -> Files.deleteIfExists(path), false))
                     .mapEmpty();
-        }
-    }
-
-    static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // Some filesystems refuse to open directories; the rename is still atomic there.
         }
     }
 }

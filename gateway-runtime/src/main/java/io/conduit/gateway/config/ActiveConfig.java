@@ -8,6 +8,7 @@ import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.queue.QueueSink;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,6 +38,8 @@ public final class ActiveConfig {
     private final SinkFactory factory;
     private final AtomicReference<LiveConfig> current = new AtomicReference<>();
     private volatile Status status = new Status(null, null, null, null, null, List.of());
+    /** The last apply asked for; the next one starts when it ends. Guarded by {@code this}. */
+    private Future<Void> tail = Future.succeededFuture();
 
     public ActiveConfig(Vertx vertx) {
         this.vertx = vertx;
@@ -70,11 +73,25 @@ public final class ActiveConfig {
                 p.resource() == null ? "" : p.resource(), p.message()));
     }
 
-    /** Builds and swaps in {@code config}; fails with {@link SinkFactory.InvalidConfigException} when refused. */
-    public synchronized Future<String> apply(GatewayConfig config, GatewayCredentials credentials, String source) {
+    /**
+     * Builds and swaps in {@code config}; fails with {@link SinkFactory.InvalidConfigException} when
+     * refused. Applies run one at a time in the order they were asked for (file watcher, SIGHUP and
+     * pushes alike), so a slow older build can never overwrite a newer config, and the revision
+     * answered is the one serving.
+     */
+    public Future<String> apply(GatewayConfig config, GatewayCredentials credentials, String source) {
+        Promise<String> result = Promise.promise();
+        synchronized (this) {
+            tail = tail.transform(ignored -> applyNow(config, credentials, source).onComplete(result)).mapEmpty();
+        }
+        return result.future();
+    }
+
+    private Future<String> applyNow(GatewayConfig config, GatewayCredentials credentials, String source) {
         LiveConfig previous = current.get();
         if (previous != null && previous.revision().equals(config.revision())) {
-            status = new Status(previous.revision(), status.source(), status.loadedAt(), Instant.now().toString(), source, List.of());
+            status = new Status(previous.revision(), status.source(), status.loadedAt(), Instant.now().toString(), source,
+                    List.of());
             return Future.succeededFuture(previous.revision());
         }
         Map<BlobBackendConfig, BlobSink> blobs = new HashMap<>();
@@ -97,12 +114,8 @@ public final class ActiveConfig {
                 });
     }
 
-    private synchronized void swap(LiveConfig previous, LiveConfig next, String source) {
-        if (!current.compareAndSet(previous, next)) {
-            // Lost a race with another apply; close what this attempt opened and keep the winner.
-            closeUnused(next, current.get());
-            return;
-        }
+    private void swap(LiveConfig previous, LiveConfig next, String source) {
+        current.set(next);
         status = new Status(next.revision(), source, Instant.now().toString(), Instant.now().toString(), source, List.of());
         LOG.info("serving config revision {} from {} ({} routes)", next.revision(), source, next.config().routes().size());
         if (previous != null) {

@@ -25,22 +25,30 @@ public final class FolderWatcher implements AutoCloseable {
 
     public FolderWatcher(Path dir, Runnable onChange) throws IOException {
         this.watcher = FileSystems.getDefault().newWatchService();
-        dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        this.thread = Thread.ofPlatform().daemon().name("conduit-config-watch").start(() -> loop(onChange));
+        register(dir);
+        this.thread = Thread.ofPlatform().daemon().name("conduit-config-watch").start(() -> loop(dir, onChange));
     }
 
-    private void loop(Runnable onChange) {
+    private void register(Path dir) throws IOException {
+        dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    private void loop(Path dir, Runnable onChange) {
         try {
             while (true) {
                 WatchKey key = watcher.take();
                 key.pollEvents();
-                key.reset();
+                boolean stillWatched = key.reset();
                 // Collapse a burst of events into one reload.
                 WatchKey more;
                 while ((more = watcher.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) != null) {
                     more.pollEvents();
-                    more.reset();
+                    stillWatched &= more.reset();
+                }
+                if (!stillWatched) {
+                    // The folder itself was removed or replaced: watch the new one once it exists.
+                    reregister(dir);
                 }
                 try {
                     onChange.run();
@@ -50,6 +58,18 @@ public final class FolderWatcher implements AutoCloseable {
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // Closed: stop watching.
+        }
+    }
+
+    private void reregister(Path dir) throws InterruptedException {
+        while (true) {
+            try {
+                register(dir);
+                LOG.info("watching {} again", dir);
+                return;
+            } catch (IOException notThereYet) {
+                Thread.sleep(1000);
+            }
         }
     }
 

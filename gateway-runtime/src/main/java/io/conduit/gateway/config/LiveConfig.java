@@ -23,6 +23,7 @@ public final class LiveConfig {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
     private volatile Runnable onDrained;
+    private final java.util.concurrent.atomic.AtomicBoolean drainedOnce = new java.util.concurrent.atomic.AtomicBoolean();
 
     LiveConfig(GatewayConfig config, GatewayCredentials credentials, RouteTable routes, Map<String, BlobSink> blobSinks,
                Map<String, QueueSink> queueSinks) {
@@ -94,10 +95,12 @@ public final class LiveConfig {
     }
 
     private void drained() {
-        Runnable r = onDrained;
-        onDrained = null;
-        if (r != null) {
-            r.run();
+        // release() and retire() may both see the count at zero: run the callback once.
+        if (drainedOnce.compareAndSet(false, true)) {
+            Runnable r = onDrained;
+            if (r != null) {
+                r.run();
+            }
         }
     }
 }

@@ -31,6 +31,10 @@ public final class ResourceConfigLoader {
         vertx.<RenderResult>executeBlocking(() -> {
             ResourceFolder.Loaded loaded = reader.call();
             List<ConfigProblem> problems = new ArrayList<>(loaded.problems());
+            if (loaded.files().isEmpty() && problems.isEmpty()) {
+                // Most likely a file caught mid-save; serving nothing would turn every request into a 404.
+                problems.add(new ConfigProblem(null, null, "Invalid", "the config holds no Conduit resources"));
+            }
             RenderResult result = null;
             try {
                 result = renderer.renderStandalone(loaded.resources(), gatewayName);

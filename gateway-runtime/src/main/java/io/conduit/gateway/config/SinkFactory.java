@@ -115,7 +115,7 @@ public final class SinkFactory {
     private QueueSink queueSink(QueueBackendConfig q, GatewayCredentials credentials, GatewayConfig config)
             throws IOException {
         return switch (q.type()) {
-            case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()));
+            case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()), q.idempotencyTtlMillis());
             case REDIS -> redisSink(q, credentials.get(q.redis().credentialsKey()),
                     commandTimeout(config.edge().limits().requestTimeoutMillis()));
             case KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name()

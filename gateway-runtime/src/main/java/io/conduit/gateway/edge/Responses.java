@@ -17,6 +17,21 @@ public final class Responses {
     private Responses() {
     }
 
+    static final long LINGER_MILLIS = 2_000;
+
+    private static void lingerThenClose(HttpServerRequest request) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Runnable close = () -> request.connection().close();
+        // The request was answered and its reader has failed: what still arrives is read and dropped.
+        request.handler(discarded -> { });
+        request.exceptionHandler(e -> { });
+        request.endHandler(v -> close.run());
+        request.resume();
+        if (context != null) {
+            context.owner().setTimer(LINGER_MILLIS, t -> close.run());
+        }
+    }
+
     private static boolean hasBody(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
@@ -47,8 +62,13 @@ public final class Responses {
             return;
         }
         if (response.headWritten()) {
-            // Too late for a status: cut the connection so the client cannot take a partial answer as whole.
-            request.connection().close();
+            // Too late for a status: cut the answer so the client cannot take a partial one as whole
+            // (on HTTP/2 only this stream, not the other requests sharing the connection).
+            if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+                response.reset();
+            } else {
+                request.connection().close();
+            }
             return;
         }
         if (e.retryAfterSeconds() != null) {
@@ -56,18 +76,25 @@ public final class Responses {
         }
         if (!request.isEnded()) {
             if (hasBody(request) && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-                // The rest of the body will not be read: ask the client to go away rather than drain it.
+                // The rest of the body will not be used: ask the client to go away, and drain for a moment
+                // before closing, since closing on unread bytes resets the connection and can destroy the
+                // answer before the client reads it.
                 response.putHeader(HttpHeaders.CONNECTION, "close");
-                response.endHandler(v -> request.connection().close());
+                response.endHandler(v -> lingerThenClose(request));
             } else {
                 request.resume();
             }
         }
+        json(request, e.code().status(), errorBody(request, e));
+    }
+
+    /** The one error shape: {@code {"error": {"code", "message", "requestId"}}}. */
+    static ObjectNode errorBody(HttpServerRequest request, GatewayException e) {
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         error.putObject("error")
                 .put("code", e.code().code())
                 .put("message", e.getMessage())
                 .put("requestId", RequestIds.of(request));
-        json(request, e.code().status(), error);
+        return error;
     }
 }

@@ -2,6 +2,7 @@ package io.conduit.gateway.edge;
 
 import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.ingest.BodyProgress;
 import io.conduit.gateway.ingest.BuiltinEndpoints;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.routing.RouteMatch;
@@ -16,11 +17,13 @@ import io.vertx.core.http.HttpServerRequest;
  * read endpoints, or the route table of the config it starts on (held until it ends).
  */
 public final class TrafficHandler implements Handler<HttpServerRequest> {
+    private final Vertx vertx;
     private final ActiveConfig active;
     private final RuleHandler rules;
     private volatile boolean draining;
 
     public TrafficHandler(Vertx vertx, ActiveConfig active) {
+        this.vertx = vertx;
         this.active = active;
         this.rules = new RuleHandler(vertx);
     }
@@ -79,6 +82,34 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         });
     }
 
+    /** Bytes per second a body must at least average over each request-timeout period. */
+    static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+
+    /**
+     * Answers 408 when a body stalls: checked once per requestTimeout, a body that moved less than
+     * the minimum rate in that period is cut off. Once the body is in, the backend phase is bounded
+     * by the retry deadline instead.
+     */
+    private void watchBodyProgress(HttpServerRequest request, BodyProgress progress, long timeoutMillis) {
+        long[] seen = {0};
+        long minimum = Math.max(1, MIN_BODY_BYTES_PER_SECOND * timeoutMillis / 1000);
+        long timer = vertx.setPeriodic(timeoutMillis, id -> {
+            if (request.response().ended() || request.response().closed() || request.isEnded()) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            if (progress.bytes() - seen[0] < minimum) {
+                vertx.cancelTimer(id);
+                progress.cancel(new GatewayException(ErrorCode.REQUEST_TIMEOUT,
+                        "the request body arrived too slowly (less than " + MIN_BODY_BYTES_PER_SECOND
+                                + " bytes/s over " + timeoutMillis + " ms)"));
+                return;
+            }
+            seen[0] = progress.bytes();
+        });
+        request.response().endHandler(v -> vertx.cancelTimer(timer));
+    }
+
     private Future<Void> dispatch(HttpServerRequest request, LiveConfig live) {
         if (BuiltinEndpoints.owns(request.path())) {
             return BuiltinEndpoints.handle(request, live);
@@ -86,7 +117,11 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         RouteMatch match = live.routes().match(request.method().name(), request.path(),
                 request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers());
         return switch (match) {
-            case RouteMatch.Found found -> rules.handle(request, RequestIds.of(request), live, found);
+            case RouteMatch.Found found -> {
+                BodyProgress progress = new BodyProgress();
+                watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
+                yield rules.handle(request, RequestIds.of(request), live, found, progress);
+            }
             case RouteMatch.MethodNotAllowed m -> {
                 request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", m.allowed()));
                 yield Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,

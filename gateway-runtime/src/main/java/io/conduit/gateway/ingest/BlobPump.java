@@ -17,8 +17,8 @@ import java.util.HexFormat;
 /**
  * Streams one body into a {@link BlobWriter}: sha256 and size computed on the fly, the size limit
  * enforced as bytes arrive, and the source paused whenever the writer is full, so memory stays at a
- * few chunks whatever the body size. {@code cancelled} failing (the request broke) fails the pump too,
- * since a multipart part's stream is not always told.
+ * few chunks whatever the body size. It completes only once the source ended AND every write was
+ * accepted by the writer, so a commit that follows never publishes bytes still in flight.
  */
 final class BlobPump {
     private final ReadStream<Buffer> source;
@@ -26,16 +26,21 @@ final class BlobPump {
     private final long maxSize;
     private final MessageDigest sha256;
     private final String declaredMime;
+    private final BodyProgress progress;
     private final Promise<BlobDigest> done = Promise.promise();
     private final byte[] head = new byte[MimeSniffer.BYTES_NEEDED];
     private int headLength;
     private long size;
+    private int writesInFlight;
+    private boolean sourceEnded;
 
-    private BlobPump(ReadStream<Buffer> source, BlobWriter writer, long maxSize, boolean hash, String declaredMime) {
+    private BlobPump(ReadStream<Buffer> source, BlobWriter writer, long maxSize, boolean hash, String declaredMime,
+                     BodyProgress progress) {
         this.source = source;
         this.writer = writer;
         this.maxSize = maxSize;
         this.declaredMime = declaredMime;
+        this.progress = progress;
         try {
             this.sha256 = hash ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
@@ -43,18 +48,29 @@ final class BlobPump {
         }
     }
 
-    /** Pumps {@code source} (paused or not) into {@code writer}; completes when the source ended and every write was accepted. */
-    static Future<BlobDigest> pump(ReadStream<Buffer> source, BlobWriter writer, long maxSize, boolean hash, String declaredMime,
-                                   Future<Void> cancelled) {
-        BlobPump pump = new BlobPump(source, writer, maxSize, hash, declaredMime);
-        cancelled.onFailure(pump.done::tryFail);
+    /**
+     * Pumps {@code source} (paused or not) into {@code writer}. {@code cancelled} failing before the
+     * source ended (the request broke, or ended without ending this part) fails the pump too, since a
+     * multipart part's stream is not always told.
+     */
+    static Future<BlobDigest> pump(ReadStream<Buffer> source, BlobWriter writer, long maxSize, boolean hash,
+                                   String declaredMime, Future<Void> cancelled, BodyProgress progress) {
+        BlobPump pump = new BlobPump(source, writer, maxSize, hash, declaredMime, progress);
+        cancelled.onFailure(e -> {
+            if (!pump.sourceEnded) {
+                pump.done.tryFail(e);
+            }
+        });
         return pump.start();
     }
 
     private Future<BlobDigest> start() {
         source.handler(this::onChunk);
         source.exceptionHandler(done::tryFail);
-        source.endHandler(v -> onEnd());
+        source.endHandler(v -> {
+            sourceEnded = true;
+            completeWhenWritten();
+        });
         source.resume();
         return done.future();
     }
@@ -64,6 +80,7 @@ final class BlobPump {
             return;
         }
         size += chunk.length();
+        progress.add(chunk.length());
         if (size > maxSize) {
             source.pause();
             done.tryFail(new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "body exceeds the limit of " + maxSize + " bytes"));
@@ -78,14 +95,25 @@ final class BlobPump {
             System.arraycopy(bytes, 0, head, headLength, n);
             headLength += n;
         }
-        writer.write(chunk).onFailure(done::tryFail);
+        writesInFlight++;
+        writer.write(chunk).onComplete(ar -> {
+            writesInFlight--;
+            if (ar.failed()) {
+                done.tryFail(ar.cause());
+            } else {
+                completeWhenWritten();
+            }
+        });
         if (writer.writeQueueFull()) {
             source.pause();
             writer.drainHandler(v -> source.resume());
         }
     }
 
-    private void onEnd() {
+    private void completeWhenWritten() {
+        if (!sourceEnded || writesInFlight > 0 || done.future().isComplete()) {
+            return;
+        }
         String mime = declaredMime;
         if (mime == null || mime.isBlank() || mime.equalsIgnoreCase(MimeSniffer.OCTET_STREAM)) {
             mime = MimeSniffer.sniff(Arrays.copyOf(head, headLength));

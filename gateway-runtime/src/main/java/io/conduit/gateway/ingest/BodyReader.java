@@ -23,7 +23,7 @@ final class BodyReader {
     private BodyReader() {
     }
 
-    static Future<JsonNode> read(HttpServerRequest request, long limit) {
+    static Future<JsonNode> read(HttpServerRequest request, long limit, BodyProgress progress) {
         String contentType = request.getHeader("Content-Type");
         String base = contentType == null ? null : CompiledRoute.baseType(contentType);
         boolean form = "application/x-www-form-urlencoded".equals(base) || "multipart/form-data".equals(base);
@@ -44,6 +44,7 @@ final class BodyReader {
         }
         request.handler(chunk -> {
             size[0] += chunk.length();
+            progress.add(chunk.length());
             if (size[0] > limit) {
                 request.pause();
                 body.tryFail(new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "body exceeds the limit of " + limit
@@ -55,6 +56,7 @@ final class BodyReader {
             }
         });
         request.exceptionHandler(body::tryFail);
+        progress.onCancel(body::tryFail);
         request.endHandler(v -> body.tryComplete(collected));
         request.resume();
         return body.future().map(buffer -> {

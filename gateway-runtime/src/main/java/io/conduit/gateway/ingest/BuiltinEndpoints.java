@@ -74,7 +74,7 @@ public final class BuiltinEndpoints {
         String etag = ref.sha256() == null ? null : "\"" + ref.sha256() + "\"";
         if (etag != null) {
             response.putHeader(HttpHeaders.ETAG, etag);
-            if (etag.equals(request.getHeader(HttpHeaders.IF_NONE_MATCH))) {
+            if (matchesAny(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
                 response.setStatusCode(304).end();
                 return Future.succeededFuture();
             }
@@ -88,20 +88,22 @@ public final class BuiltinEndpoints {
         long offset = 0;
         long length = size;
         String range = request.getHeader("Range");
-        if (range != null) {
-            Matcher m = RANGE.matcher(range.trim());
+        // Only a single bytes range is served partially; anything else gets the whole blob (RFC 9110 allows it).
+        Matcher m = range == null ? null : RANGE.matcher(range.trim());
+        if (m != null && m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
             long start;
             long end;
-            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            try {
+                if (m.group(1).isEmpty()) {
+                    long suffix = Long.parseLong(m.group(2));
+                    start = Math.max(0, size - suffix);
+                    end = size - 1;
+                } else {
+                    start = Long.parseLong(m.group(1));
+                    end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+                }
+            } catch (NumberFormatException tooLarge) {
                 return unsatisfiable(response, size);
-            }
-            if (m.group(1).isEmpty()) {
-                long suffix = Long.parseLong(m.group(2));
-                start = Math.max(0, size - suffix);
-                end = size - 1;
-            } else {
-                start = Long.parseLong(m.group(1));
-                end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
             }
             if (start >= size || start > end) {
                 return unsatisfiable(response, size);
@@ -122,7 +124,25 @@ public final class BuiltinEndpoints {
         return Future.succeededFuture();
     }
 
+    /** If-None-Match holds a list of tags, possibly weak, or {@code *}; any match means the client has it. */
+    private static boolean matchesAny(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String decode(String segment) {
-        return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "no such endpoint");
+        }
     }
 }

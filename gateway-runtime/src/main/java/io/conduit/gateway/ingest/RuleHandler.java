@@ -33,10 +33,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.streams.ReadStream;
+import io.conduit.gateway.blob.BlobDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -60,25 +63,28 @@ public final class RuleHandler {
     }
 
     /** Handles the request; the returned future completes once the response was written. */
-    public Future<Void> handle(HttpServerRequest request, String requestId, LiveConfig live, RouteMatch.Found found) {
+    public Future<Void> handle(HttpServerRequest request, String requestId, LiveConfig live, RouteMatch.Found found,
+                               BodyProgress progress) {
         CompiledRoute route = found.route();
         RequestData data = RequestData.of(request, requestId, found.pathVariables());
         long maxBody = live.config().edge().limits().maxBodySize();
         Future<Void> result;
         try {
-            result = route.isBlob() ? blob(request, data, live, route, maxBody) : queue(request, data, live, route, maxBody);
+            result = route.isBlob() ? blob(request, data, live, route, maxBody, progress)
+                    : queue(request, data, live, route, maxBody, progress);
         } catch (RuntimeException e) {
             result = Future.failedFuture(e);
         }
         return result.recover(failure -> {
-            Responses.error(request, failure);
+            Responses.error(request, Failures.fromClient(failure));
             return Future.succeededFuture();
         });
     }
 
     // ---- blob rules --------------------------------------------------------------------------
 
-    private Future<Void> blob(HttpServerRequest request, RequestData data, LiveConfig live, CompiledRoute route, long maxBody) {
+    private Future<Void> blob(HttpServerRequest request, RequestData data, LiveConfig live, CompiledRoute route, long maxBody,
+                              BodyProgress progress) {
         RouteConfig.Blob blob = route.config().blob();
         BlobSink sink = live.blobSink(blob.backend()).orElseThrow();
         long limit = Math.min(blob.maxSize(), maxBody);
@@ -86,86 +92,111 @@ public final class RuleHandler {
         boolean multipart = contentType != null && CompiledRoute.baseType(contentType).equals("multipart/form-data");
         // A multipart body is its files plus framing: the whole is held to the gateway's body limit, each file to the rule's.
         rejectDeclaredOversize(request, multipart ? maxBody : limit);
-        Future<Stored> stored = multipart
-                ? multipart(request, data, route, sink, limit)
-                : single(request, data, route, sink, limit, contentType);
-        return stored.compose(s -> {
-            ArrayNode refs = JsonNodeFactory.instance.arrayNode();
-            s.refs().forEach(r -> refs.add(ConfigJson.MAPPER.valueToTree(r)));
-            JsonNode first = refs.isEmpty() ? JsonNodeFactory.instance.nullNode() : refs.get(0);
-            Context after = data.context(s.fields(), Map.of(Root.BLOB_REF, first, Root.BLOB_REFS, refs),
-                    Map.of(Name.BLOB_ID, s.refs().get(0).blobId()));
-            ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
-            if (s.refs().size() == 1) {
-                defaultBody.set("blobRef", first);
-            } else {
-                defaultBody.set("blobRefs", refs);
-            }
-            return followUp(live, route, after, data).compose(v -> respond(request, route, after, 201, defaultBody));
-        });
+        continueIfExpected(request);
+
+        // Failures of the request itself, seen from the first moment: a body that breaks before its
+        // sink is open must still abort what was opened.
+        Promise<Void> broken = Promise.promise();
+        progress.onCancel(broken::tryFail);
+        request.exceptionHandler(broken::tryFail);
+        request.response().closeHandler(v -> broken.tryFail(new HttpClosedException("client closed the connection")));
+
+        List<BlobWriter> opened = new ArrayList<>();
+        Future<Staged> staged = multipart
+                ? stageMultipart(request, data, route, sink, limit, maxBody, broken, opened, progress,
+                        live.config().edge().limits().requestTimeoutMillis())
+                : stage(request, data, route, sink, limit, filenameFrom(request.getHeader("Content-Disposition")),
+                        contentType == null ? null : CompiledRoute.baseType(contentType), broken.future(), opened, progress)
+                        .map(part -> new Staged(List.of(part), JsonNodeFactory.instance.objectNode()));
+        return staged
+                .compose(s -> commitAll(s.parts()).map(refs -> new Stored(refs, s.fields())))
+                .recover(failure -> abortAll(opened).transform(v -> Future.failedFuture(Failures.fromSink(failure))))
+                .compose(s -> {
+                    ArrayNode refs = JsonNodeFactory.instance.arrayNode();
+                    s.refs().forEach(r -> refs.add(ConfigJson.MAPPER.valueToTree(r)));
+                    JsonNode first = refs.get(0);
+                    Context after = data.context(s.fields(), Map.of(Root.BLOB_REF, first, Root.BLOB_REFS, refs),
+                            Map.of(Name.BLOB_ID, s.refs().get(0).blobId()));
+                    ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
+                    if (s.refs().size() == 1) {
+                        defaultBody.set("blobRef", first);
+                    } else {
+                        defaultBody.set("blobRefs", refs);
+                    }
+                    return followUp(live, route, after, data).compose(v -> respond(request, route, after, 201, defaultBody));
+                });
     }
 
-    /** Blobs stored by one request, and the form fields that came with them. */
+    /** One body streamed into its writer, not yet published. */
+    private record Part(BlobWriter writer, BlobDigest digest) {
+    }
+
+    /** Every part of a request streamed, and the form fields that came with them. */
+    private record Staged(List<Part> parts, JsonNode fields) {
+    }
+
+    /** Blobs published for one request, and the form fields that came with them. */
     private record Stored(List<BlobRef> refs, JsonNode fields) {
     }
 
-    private Future<Stored> single(HttpServerRequest request, RequestData data, CompiledRoute route, BlobSink sink, long limit,
-                                  String contentType) {
-        String mime = contentType == null ? null : CompiledRoute.baseType(contentType);
-        String filename = filenameFrom(request.getHeader("Content-Disposition"));
-        return store(request, data, route, sink, limit, filename, mime, Promise.<Void>promise().future())
-                .map(ref -> new Stored(List.of(ref), JsonNodeFactory.instance.objectNode()));
-    }
-
-    private Future<Stored> multipart(HttpServerRequest request, RequestData data, CompiledRoute route, BlobSink sink,
-                                     long limit) {
+    private Future<Staged> stageMultipart(HttpServerRequest request, RequestData data, CompiledRoute route, BlobSink sink,
+                                          long limit, long maxBody, Promise<Void> broken, List<BlobWriter> opened,
+                                          BodyProgress progress, long graceMillis) {
         Promise<Void> ended = Promise.promise();
-        Promise<Void> broken = Promise.promise();
-        List<Future<BlobRef>> files = Collections.synchronizedList(new ArrayList<>());
+        List<Future<Part>> parts = new ArrayList<>();
+        long[] total = {0};
         request.setExpectMultipart(true);
         request.uploadHandler(upload -> {
-            upload.pause();
-            Future<BlobRef> file = store(upload, data, route, sink, limit, upload.filename(), upload.contentType(),
-                    broken.future());
+            Future<Part> part = stage(upload, data, route, sink, limit, upload.filename(), upload.contentType(),
+                    broken.future(), opened, progress);
             // One failed part fails the request now; the others are aborted rather than read to the end.
-            file.onFailure(e -> {
+            part.onFailure(e -> {
                 ended.tryFail(e);
                 broken.tryFail(e);
             });
-            files.add(file);
+            parts.add(part);
+        });
+        // The whole body counts against the gateway's limit, chunked or not.
+        request.handler(chunk -> {
+            total[0] += chunk.length();
+            if (total[0] > maxBody) {
+                GatewayException tooLarge = new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE,
+                        "body exceeds the limit of " + maxBody + " bytes");
+                ended.tryFail(tooLarge);
+                broken.tryFail(tooLarge);
+            }
         });
         request.exceptionHandler(e -> {
             ended.tryFail(e);
             broken.tryFail(e);
         });
-        request.endHandler(v -> ended.tryComplete());
+        request.endHandler(v -> {
+            ended.tryComplete();
+            // Parts end a moment after the request (their streams were paused while sinks opened); one
+            // still open long after was cut off: a body missing its closing boundary.
+            vertx.setTimer(graceMillis, t -> broken.tryFail(new GatewayException(ErrorCode.BAD_REQUEST,
+                    "multipart body ended inside a part")));
+        });
         request.resume();
         return ended.future()
-                .transform(ar -> Future.join(new ArrayList<>(files)).transform(all -> {
-                    if (ar.failed()) {
-                        return Future.failedFuture(ar.cause());
-                    }
-                    if (all.failed()) {
-                        return Future.failedFuture(all.cause());
-                    }
-                    return Future.succeededFuture();
-                }))
+                .transform(ar -> Future.join(new ArrayList<>(parts)).transform(all -> ar.failed()
+                        ? Future.<Void>failedFuture(ar.cause())
+                        : all.failed() ? Future.<Void>failedFuture(all.cause()) : Future.<Void>succeededFuture()))
                 .compose(v -> {
-                    if (files.isEmpty()) {
+                    if (parts.isEmpty()) {
                         return Future.failedFuture(new GatewayException(ErrorCode.BAD_REQUEST,
                                 "multipart body holds no file part"));
                     }
-                    List<BlobRef> refs = files.stream().map(Future::result).toList();
                     ObjectNode fields = JsonNodeFactory.instance.objectNode();
                     request.formAttributes().names().forEach(n -> fields.put(n, request.formAttributes().get(n)));
-                    return Future.succeededFuture(new Stored(refs, fields));
+                    return Future.succeededFuture(new Staged(parts.stream().map(Future::result).toList(), fields));
                 });
     }
 
-    /** Streams one body into the sink: open, pump, commit; abort on any failure so nothing partial remains. */
-    private Future<BlobRef> store(io.vertx.core.streams.ReadStream<io.vertx.core.buffer.Buffer> body, RequestData data,
-                                  CompiledRoute route, BlobSink sink, long limit, String filename, String mime,
-                                  Future<Void> cancelled) {
+    /** Streams one body into a new writer of the sink; publishes nothing. */
+    private Future<Part> stage(ReadStream<Buffer> body, RequestData data, CompiledRoute route, BlobSink sink, long limit,
+                               String filename, String mime, Future<Void> cancelled, List<BlobWriter> opened,
+                               BodyProgress progress) {
         body.pause();
         String blobId = JobIds.generate();
         String key = null;
@@ -176,28 +207,32 @@ public final class RuleHandler {
         }
         BlobMeta meta = new BlobMeta(blobId, filename, mime, key, data.requestId());
         boolean hash = route.config().blob().computeHash();
-        return sink.open(meta)
-                .recover(failure -> Future.failedFuture(mapFailure(failure)))
-                .compose(writer -> BlobPump.pump(body, writer, limit, hash, mime, cancelled)
-                        .compose(writer::commit)
-                        .recover(failure -> abortQuietly(writer).transform(v -> Future.failedFuture(mapFailure(failure)))));
-    }
-
-    private static Future<Void> abortQuietly(BlobWriter writer) {
-        return writer.abort().recover(e -> {
-            LOG.warn("abort of a partial blob failed", e);
-            return Future.succeededFuture();
+        return sink.open(meta).compose(writer -> {
+            opened.add(writer);
+            return BlobPump.pump(body, writer, limit, hash, mime, cancelled, progress).map(d -> new Part(writer, d));
         });
     }
 
-    private static Throwable mapFailure(Throwable failure) {
-        if (failure instanceof GatewayException) {
-            return failure;
+    /** Publishes every staged part; only now, with the whole request received, does anything become visible. */
+    private static Future<List<BlobRef>> commitAll(List<Part> parts) {
+        List<Future<BlobRef>> commits = parts.stream().map(p -> p.writer().commit(p.digest())).toList();
+        return Future.all(commits).map(all -> commits.stream().map(Future::result).toList());
+    }
+
+    private static Future<Void> abortAll(List<BlobWriter> writers) {
+        List<Future<Void>> aborts = writers.stream().map(w -> w.abort().recover(e -> {
+            LOG.warn("abort of a partial blob failed", e);
+            return Future.<Void>succeededFuture();
+        })).toList();
+        return Future.join(aborts).mapEmpty();
+    }
+
+    /** Answers {@code Expect: 100-continue} only once the request passed the checks made from its headers. */
+    private static void continueIfExpected(HttpServerRequest request) {
+        String expect = request.getHeader(HttpHeaders.EXPECT);
+        if (expect != null && expect.equalsIgnoreCase("100-continue")) {
+            request.response().writeContinue();
         }
-        if (failure instanceof io.vertx.core.http.HttpClosedException) {
-            return new GatewayException(ErrorCode.BAD_REQUEST, "client closed the connection", null, failure);
-        }
-        return GatewayException.unavailable("blob backend failed to store the body", failure);
     }
 
     private static void rejectDeclaredOversize(HttpServerRequest request, long limit) {
@@ -216,15 +251,17 @@ public final class RuleHandler {
 
     // ---- queue rules -------------------------------------------------------------------------
 
-    private Future<Void> queue(HttpServerRequest request, RequestData data, LiveConfig live, CompiledRoute route, long maxBody) {
+    private Future<Void> queue(HttpServerRequest request, RequestData data, LiveConfig live, CompiledRoute route, long maxBody,
+                               BodyProgress progress) {
         RouteConfig.Queue q = route.config().queue();
         QueueSink sink = live.queueSink(q.backend()).orElseThrow();
         QueueBackendConfig backend = live.config().queueBackend(q.backend()).orElseThrow();
         long limit = Math.min(QUEUE_BODY_LIMIT, maxBody);
         rejectDeclaredOversize(request, limit);
+        continueIfExpected(request);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         String idempotencyHeader = idempotencyKeyHeader(request);
-        return BodyReader.read(request, limit).compose(body -> {
+        return BodyReader.read(request, limit, progress).compose(body -> {
             RouteTemplates t = route.templates();
             Context before = data.context(body, Map.of(), Map.of());
             String rendered = t.jobId() == null ? null : t.jobId().render(before);

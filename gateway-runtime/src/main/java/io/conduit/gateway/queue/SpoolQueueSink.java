@@ -5,25 +5,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.storage.DurableFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.UUID;
 
 /**
  * A Maildir-style spool: one folder per queue with {@code tmp/}, {@code new/} and {@code cur/}. A
  * message is written to {@code tmp/}, fsynced, then linked into {@code new/} (which fails if the id
- * is taken, making custom job ids idempotent). Consumers claim a message by renaming it into
- * {@code cur/}, and delete it when done. See the module README for the consumer contract.
+ * is taken). Custom job ids are reserved in {@code ids/} for the idempotency TTL, so a repeat
+ * writes nothing even after a consumer claimed or finished the first. Consumers claim a message by
+ * renaming it into {@code cur/}, and delete it when done. See the module README for the consumer contract.
  */
 public final class SpoolQueueSink implements QueueSink {
     public static final String STATE_NEW = "new";
@@ -34,9 +33,12 @@ public final class SpoolQueueSink implements QueueSink {
     private final String name;
     private final Path root;
 
-    public SpoolQueueSink(Vertx vertx, String name, Path root) throws IOException {
+    private final long idempotencyTtlMillis;
+
+    public SpoolQueueSink(Vertx vertx, String name, Path root, long idempotencyTtlMillis) throws IOException {
         this.vertx = vertx;
         this.name = name;
+        this.idempotencyTtlMillis = idempotencyTtlMillis;
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
     }
@@ -48,10 +50,11 @@ public final class SpoolQueueSink implements QueueSink {
 
     /** The folder of one queue: its name percent-encoded into a single safe segment. */
     public Path queueDir(String queue) {
-        if (queue.isEmpty() || queue.length() > 200) {
-            throw new GatewayException(ErrorCode.BAD_REQUEST, "queue name must be 1-200 characters");
-        }
         String segment = URLEncoder.encode(queue, StandardCharsets.UTF_8).replace("*", "%2A");
+        // File names hold 255 bytes; leave room and say so rather than fail as a backend error.
+        if (queue.isEmpty() || segment.length() > 200) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, "queue name must be 1 to 200 bytes once percent-encoded");
+        }
         if (segment.equals(".") || segment.equals("..")) {
             throw new GatewayException(ErrorCode.BAD_REQUEST, "queue name '" + queue + "' is not allowed");
         }
@@ -71,11 +74,13 @@ public final class SpoolQueueSink implements QueueSink {
         Files.createDirectories(tmp);
         Files.createDirectories(fresh);
         Files.createDirectories(dir.resolve("cur"));
-        String file = jobId + ".json";
+        Path marker = null;
         if (message.jobId() != null) {
-            String existing = stateOf(dir, jobId);
-            if (!existing.equals(STATE_UNKNOWN)) {
-                return existingRef(message, dir, jobId, existing);
+            // The id is reserved where consumers never look, so claiming (new/ -> cur/) cannot reopen it.
+            Path ids = Files.createDirectories(dir.resolve("ids"));
+            marker = ids.resolve(jobId);
+            if (!reserve(marker)) {
+                return existingRef(message, dir, marker, jobId);
             }
         }
         // Millisecond precision: what the file records is what a repeat answers, to the letter.
@@ -91,40 +96,66 @@ public final class SpoolQueueSink implements QueueSink {
         json.set("message", message.payload());
         json.set("options", ConfigJson.MAPPER.valueToTree(message.options()));
         Path part = tmp.resolve(jobId + "." + UUID.randomUUID() + ".part");
+        boolean published = false;
         try {
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(ConfigJson.write(json).getBytes(StandardCharsets.UTF_8)));
-                ch.force(true);
-            }
-            try {
-                Files.createLink(fresh.resolve(file), part);
-            } catch (FileAlreadyExistsException duplicate) {
-                // Another request with the same job id won the race: answer with that one.
-                return existingRef(message, dir, jobId, STATE_NEW);
-            }
-            fsync(fresh);
+            DurableFiles.writeNew(part, ConfigJson.write(json).getBytes(StandardCharsets.UTF_8));
+            Files.createLink(fresh.resolve(jobId + ".json"), part);
+            DurableFiles.syncFolder(fresh);
+            published = true;
         } finally {
             Files.deleteIfExists(part);
+            if (marker != null) {
+                if (published) {
+                    Files.writeString(marker, Long.toString(now.toEpochMilli()));
+                } else {
+                    Files.deleteIfExists(marker);
+                }
+            }
         }
         return ref(message, jobId, STATE_NEW, now);
+    }
+
+    /** Takes the id, or answers false when a live reservation holds it; reservations expire with the idempotency TTL. */
+    private boolean reserve(Path marker) throws IOException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                Files.createFile(marker);
+                return true;
+            } catch (FileAlreadyExistsException taken) {
+                long age = System.currentTimeMillis() - Files.getLastModifiedTime(marker).toMillis();
+                if (age <= idempotencyTtlMillis) {
+                    return false;
+                }
+                Files.deleteIfExists(marker);
+            }
+        }
+        return false;
+    }
+
+    /** The reference first answered for this id; waits briefly when a concurrent request is still writing it. */
+    private QueueRef existingRef(QueueMessage message, Path dir, Path marker, String jobId) throws IOException {
+        String written = "";
+        for (int i = 0; i < 100 && written.isEmpty() && Files.exists(marker); i++) {
+            written = Files.readString(marker).trim();
+            if (written.isEmpty()) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (written.isEmpty()) {
+            throw new IOException("job id " + jobId + " is being written by another request");
+        }
+        return ref(message, jobId, stateOf(dir, jobId), Instant.ofEpochMilli(Long.parseLong(written))).asDuplicate();
     }
 
     private QueueRef ref(QueueMessage message, String jobId, String state, Instant timestamp) {
         Integer priority = message.options() == null ? null : message.options().priority();
         return new QueueRef("spool", name, jobId, message.queue(), state, timestamp.toString(), priority, null, null, null,
                 false);
-    }
-
-    /** The reference of a message already queued under this id, as first answered. */
-    private QueueRef existingRef(QueueMessage message, Path dir, String jobId, String state) throws IOException {
-        Instant timestamp;
-        try {
-            var stored = ConfigJson.MAPPER.readTree(location(dir, jobId).toFile());
-            timestamp = Instant.ofEpochMilli(stored.path("timestamp").asLong());
-        } catch (IOException claimedMeanwhile) {
-            timestamp = Instant.now();
-        }
-        return ref(message, jobId, state, timestamp).asDuplicate();
     }
 
     @Override
@@ -142,19 +173,6 @@ public final class SpoolQueueSink implements QueueSink {
             return STATE_CLAIMED;
         }
         return STATE_UNKNOWN;
-    }
-
-    private static Path location(Path dir, String jobId) {
-        Path fresh = dir.resolve("new").resolve(jobId + ".json");
-        return Files.exists(fresh) ? fresh : dir.resolve("cur").resolve(jobId + ".json");
-    }
-
-    private static void fsync(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException ignored) {
-            // Some filesystems cannot open directories; the link is still atomic there.
-        }
     }
 
     @Override

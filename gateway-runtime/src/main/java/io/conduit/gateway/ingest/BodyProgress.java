@@ -1,0 +1,36 @@
+package io.conduit.gateway.ingest;
+
+/**
+ * Body bytes a request has delivered so far, read by the request-timeout check: a client must keep
+ * the body moving at a minimum rate, so a slowloris trickle cannot hold a request open forever,
+ * while a large upload at a sane speed may take as long as it needs. Event-loop confined.
+ */
+public final class BodyProgress {
+    private long bytes;
+    private io.vertx.core.Handler<Throwable> onCancel = e -> { };
+    private Throwable cancelled;
+
+    public void add(long n) {
+        bytes += n;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Who stops reading the body when the request is given up on (the one place that answers). */
+    void onCancel(io.vertx.core.Handler<Throwable> handler) {
+        onCancel = handler;
+        if (cancelled != null) {
+            handler.handle(cancelled);
+        }
+    }
+
+    /** Gives the request up: the body reader fails with {@code reason}, which becomes the answer. */
+    public void cancel(Throwable reason) {
+        if (cancelled == null) {
+            cancelled = reason;
+            onCancel.handle(reason);
+        }
+    }
+}
