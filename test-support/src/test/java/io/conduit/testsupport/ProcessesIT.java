@@ -50,7 +50,13 @@ class ProcessesIT {
             process.awaitPort("127.0.0.1", port, Duration.ofSeconds(60));
 
             assertThat(process.isAlive()).isTrue();
-            assertThat(process.outputText()).contains("listening on " + port + " with java " + Runtime.version().feature());
+            // The port opens a moment before the line is printed: wait for the line rather than race it.
+            String expected = "listening on " + port + " with java " + Runtime.version().feature();
+            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!process.outputText().contains(expected) && System.nanoTime() < end) {
+                Ports.sleep(20);
+            }
+            assertThat(process.outputText()).contains(expected);
         }
         assertThat(process.isAlive()).isFalse();
         assertThat(Ports.isOpen("127.0.0.1", port)).isFalse();

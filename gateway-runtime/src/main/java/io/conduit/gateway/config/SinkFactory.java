@@ -6,12 +6,16 @@ import io.conduit.config.GatewayCredentials;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.LocalBlobSink;
+import io.conduit.gateway.queue.BullmqQueueSink;
 import io.conduit.gateway.queue.QueueSink;
+import io.conduit.gateway.queue.RedisConnection;
+import io.conduit.gateway.queue.StreamsQueueSink;
 import io.conduit.gateway.queue.SpoolQueueSink;
 import io.conduit.gateway.routing.RouteTable;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +88,11 @@ public final class SinkFactory {
             }
             for (QueueBackendConfig q : config.queueBackends()) {
                 QueueSink reused = reusableQueues.get(q);
-                queues.put(q.name(), reused != null ? reused : queueSink(q));
+                // Same settings but rotated credentials: a new connection, so the new password is used.
+                if (reused != null && !sameCredentials(q, previous, credentials)) {
+                    reused = null;
+                }
+                queues.put(q.name(), reused != null ? reused : queueSink(q, credentials, config));
             }
         } catch (IOException | RuntimeException e) {
             // Close only what was created for this attempt; reused sinks still serve the current config.
@@ -104,11 +112,40 @@ public final class SinkFactory {
         };
     }
 
-    private QueueSink queueSink(QueueBackendConfig q) throws IOException {
+    private QueueSink queueSink(QueueBackendConfig q, GatewayCredentials credentials, GatewayConfig config)
+            throws IOException {
         return switch (q.type()) {
             case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()), q.idempotencyTtlMillis());
-            case REDIS, KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name() + ": type "
-                    + q.type().name().toLowerCase() + " is not available in this gateway build yet");
+            case REDIS -> redisSink(q, credentials.get(q.redis().credentialsKey()),
+                    commandTimeout(config.edge().limits().requestTimeoutMillis()));
+            case KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name()
+                    + ": type kafka is not available in this gateway build yet");
         };
+    }
+
+    private QueueSink redisSink(QueueBackendConfig q, Map<String, String> credentials, Duration commandTimeout) {
+        QueueBackendConfig.Redis r = q.redis();
+        RedisConnection connection = new RedisConnection(r, credentials, commandTimeout);
+        return switch (r.mode()) {
+            case BULLMQ -> new BullmqQueueSink(vertx, q.name(), r.prefix(), q.idempotencyTtlMillis(), connection);
+            case STREAMS -> new StreamsQueueSink(vertx, q.name(), r.prefix(), r.streamMaxLen(), q.idempotencyTtlMillis(),
+                    connection);
+        };
+    }
+
+    /**
+     * A quarter of the request timeout (at most 5s, at least 100ms): a hung Redis then fails a command
+     * early enough for the request's retries and its 503 to fit inside the request deadline.
+     */
+    static Duration commandTimeout(long requestTimeoutMillis) {
+        return Duration.ofMillis(Math.max(100, Math.min(5_000, requestTimeoutMillis / 4)));
+    }
+
+    private static boolean sameCredentials(QueueBackendConfig q, LiveConfig previous, GatewayCredentials credentials) {
+        String key = q.redis() != null ? q.redis().credentialsKey() : q.kafka() != null ? q.kafka().credentialsKey() : null;
+        if (key == null || previous == null) {
+            return true;
+        }
+        return previous.credentials().get(key).equals(credentials.get(key));
     }
 }

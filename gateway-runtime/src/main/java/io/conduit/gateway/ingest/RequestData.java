@@ -32,6 +32,12 @@ record RequestData(String requestId, String method, String path, Instant receive
         return new RequestData(requestId, request.method().name(), request.path(), Instant.now(), headers, query, vars, null);
     }
 
+    /** The W3C trace context the client sent, passed on with queued messages so consumers can continue the trace. */
+    String traceparent() {
+        JsonNode value = headers.get("traceparent");
+        return value == null ? null : value.asText();
+    }
+
     Context context(JsonNode body, Map<Root, JsonNode> produced, Map<Name, String> names) {
         Map<Root, JsonNode> roots = new EnumMap<>(Root.class);
         roots.put(Root.HEADERS, headers);

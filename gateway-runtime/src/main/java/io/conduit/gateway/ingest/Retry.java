@@ -20,8 +20,11 @@ final class Retry {
 
     static <T> Future<T> withBackoff(Vertx vertx, long deadlineMillis, Supplier<Future<T>> call) {
         Promise<T> result = Promise.promise();
+        // A backend that hangs must not hang the request: at the deadline the answer is 503, whatever is in flight.
+        long timer = vertx.setTimer(Math.max(1, deadlineMillis - System.currentTimeMillis()), t -> result.tryFail(
+                GatewayException.unavailable("the backend did not answer within the request timeout", null)));
         attempt(vertx, deadlineMillis, call, 1, result);
-        return result.future();
+        return result.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
     private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> call, int n, Promise<T> result) {
@@ -31,14 +34,16 @@ final class Retry {
         } catch (RuntimeException e) {
             f = Future.failedFuture(e);
         }
-        f.onSuccess(result::complete).onFailure(e -> {
+        f.onSuccess(result::tryComplete).onFailure(e -> {
             long delay = ThreadLocalRandom.current().nextLong(BASE_DELAY_MILLIS << (n - 1)) + 1;
             boolean clientFault = e instanceof GatewayException g && g.code().status() < 500;
             if (clientFault || n >= ATTEMPTS || System.currentTimeMillis() + delay > deadline) {
-                result.fail(e);
+                result.tryFail(e);
                 return;
             }
-            vertx.setTimer(delay, t -> attempt(vertx, deadline, call, n + 1, result));
+            if (!result.future().isComplete()) {
+                vertx.setTimer(delay, t -> attempt(vertx, deadline, call, n + 1, result));
+            }
         });
     }
 }

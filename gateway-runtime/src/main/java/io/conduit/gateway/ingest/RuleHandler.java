@@ -15,6 +15,8 @@ import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.Responses;
+import io.conduit.gateway.queue.BodyFingerprint;
+import io.conduit.gateway.queue.IdempotencyKey;
 import io.conduit.gateway.queue.JobIds;
 import io.conduit.gateway.queue.JobOptions;
 import io.conduit.gateway.queue.QueueMessage;
@@ -51,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class RuleHandler {
     /** Queue rules carry messages, not payloads: bigger bodies belong in a blob rule. */
     public static final long QUEUE_BODY_LIMIT = 1L << 20;
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Logger LOG = LoggerFactory.getLogger(RuleHandler.class);
 
     private final Vertx vertx;
@@ -257,19 +260,26 @@ public final class RuleHandler {
         rejectDeclaredOversize(request, limit);
         continueIfExpected(request);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
+        String idempotencyHeader = idempotencyKeyHeader(request);
         return BodyReader.read(request, limit, progress).compose(body -> {
             RouteTemplates t = route.templates();
             Context before = data.context(body, Map.of(), Map.of());
-            String jobId = t.jobId() == null ? null : t.jobId().render(before);
+            String rendered = t.jobId() == null ? null : t.jobId().render(before);
+            String ruleJobId = rendered == null || rendered.isEmpty() ? null : rendered;
+            // The client's key names the job when the rule names none, so a repeat finds the same job.
+            String jobId = ruleJobId != null ? ruleJobId : idempotencyHeader;
+            String key = idempotencyHeader != null ? idempotencyHeader : ruleJobId;
             QueueMessage message = new QueueMessage(
                     t.queueName().render(before),
-                    jobId == null || jobId.isEmpty() ? null : jobId,
+                    jobId,
                     q.jobName() != null ? q.jobName() : t.queueName().render(before),
                     t.message().render(before),
                     options(q, t, before, backend),
                     data.requestId(),
                     request.getHeader(HttpHeaders.CONTENT_TYPE),
-                    data.tenant());
+                    data.tenant(),
+                    data.traceparent(),
+                    key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body)));
             return Retry.withBackoff(vertx, deadline, () -> sink.send(message))
                     .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
                             : GatewayException.unavailable("queue backend " + sink.name() + " did not take the message", e)))
@@ -282,6 +292,20 @@ public final class RuleHandler {
                         return followed.compose(v -> respond(request, route, after, 202, defaultBody));
                     });
         });
+    }
+
+    /** The {@code Idempotency-Key} header, held to the job id rules since it may become the job id. */
+    private static String idempotencyKeyHeader(HttpServerRequest request) {
+        String value = request.getHeader(IDEMPOTENCY_KEY);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JobIds.requireSafe(value.trim());
+        } catch (GatewayException e) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, IDEMPOTENCY_KEY + " is not allowed: use 1-200 letters, "
+                    + "digits, '.', '_' or '-', starting with a letter or digit");
+        }
     }
 
     private static JobOptions options(RouteConfig.Queue q, RouteTemplates t, Context context, QueueBackendConfig backend) {
@@ -340,7 +364,7 @@ public final class RuleHandler {
         JsonNode envelope = t.envelope().render(after);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         QueueMessage message = new QueueMessage(to, null, to, envelope, JobOptions.NONE, data.requestId(), "application/json",
-                data.tenant());
+                data.tenant(), data.traceparent(), IdempotencyKey.forRetries());
         return Retry.withBackoff(vertx, deadline, () -> sink.send(message)).<Void>mapEmpty().recover(failure -> {
             QueueBackendConfig.JobDefaults d = backend.jobDefaults() == null ? QueueBackendConfig.JobDefaults.NONE
                     : backend.jobDefaults();
@@ -357,7 +381,7 @@ public final class RuleHandler {
                     .put("requestId", data.requestId());
             dead.set("envelope", envelope);
             QueueMessage deadLetter = new QueueMessage(dlq, null, dlq, dead, JobOptions.NONE, data.requestId(),
-                    "application/json", data.tenant());
+                    "application/json", data.tenant(), data.traceparent(), IdempotencyKey.forRetries());
             return Retry.withBackoff(vertx, deadline, () -> sink.send(deadLetter)).<Void>mapEmpty()
                     .recover(e -> Future.failedFuture(GatewayException.unavailable(
                             "stored, but the follow-up envelope could not be queued to " + to + " nor to " + dlq, e)));

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One message to queue, fully rendered. {@code jobId} is null when the store should make one up;
- * {@code options} holds only what the rule or backend set.
+ * {@code options} holds only what the rule or backend set; {@code traceparent} is the request's W3C
+ * trace context, if it had one. {@code idempotency} makes the send safe to repeat: the same key
+ * (and body) writes once, whether the repeat is a client's or the gateway's own retry.
  */
 public record QueueMessage(
         String queue,
@@ -14,5 +16,13 @@ public record QueueMessage(
         JobOptions options,
         String requestId,
         String contentType,
-        String tenant) {
+        String tenant,
+        String traceparent,
+        IdempotencyKey idempotency) {
+
+    public QueueMessage {
+        if (idempotency == null) {
+            idempotency = IdempotencyKey.forRetries();
+        }
+    }
 }

@@ -1,0 +1,31 @@
+package io.conduit.gateway.queue;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * What makes a repeated send recognisable. A client key (the {@code Idempotency-Key} header or the
+ * rule's job id) is remembered for the backend's idempotency ttl together with the fingerprint of the
+ * body, so a repeat with another body can be refused. Without one, the gateway still makes up a key
+ * per message, so its own retries of a write whose answer was lost never store the message twice.
+ * {@code attempt} is unique per message: a store that finds its own attempt in a record knows it is
+ * looking at the gateway's retry, not at a client's repeat.
+ */
+public record IdempotencyKey(String value, String fingerprint, boolean fromClient, String attempt) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public static IdempotencyKey client(String value, String fingerprint) {
+        return new IdempotencyKey(value, fingerprint, true, random());
+    }
+
+    public static IdempotencyKey forRetries() {
+        String attempt = random();
+        return new IdempotencyKey(attempt, "", false, attempt);
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
