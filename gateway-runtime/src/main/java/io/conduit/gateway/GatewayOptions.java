@@ -10,7 +10,9 @@ public record GatewayOptions(
         String adminHost,
         int adminPort,
         String gatewayName,
-        String adminToken) {
+        String adminToken,
+        Path renderedConfig,
+        Path credentialsFile) {
 
     static final String USAGE = """
             usage: java -jar conduit-gateway.jar [options]
@@ -21,6 +23,9 @@ public record GatewayOptions(
               --admin-host ADDR     admin bind address (default 127.0.0.1)
               --gateway NAME        which EdgeGateway of the folder to run (when it holds several)
               --admin-token-file F  token required by PUT /admin/config (or env CONDUIT_ADMIN_TOKEN)
+              --gateway-config F    a rendered GatewayConfig (JSON) to serve instead of a folder, as the
+                                    operator mounts it; reloaded when it changes
+              --credentials F       the credentials that config refers to (JSON), as the operator mounts them
             """;
 
     static GatewayOptions parse(String[] args) {
@@ -31,6 +36,8 @@ public record GatewayOptions(
         int adminPort = 9901;
         String gateway = null;
         String token = System.getenv("CONDUIT_ADMIN_TOKEN");
+        Path rendered = null;
+        Path credentials = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -41,12 +48,17 @@ public record GatewayOptions(
                 case "--admin-host" -> adminHost = value(args, ++i, arg);
                 case "--gateway" -> gateway = value(args, ++i, arg);
                 case "--admin-token-file" -> token = readToken(Path.of(value(args, ++i, arg)));
+                case "--gateway-config" -> rendered = Path.of(value(args, ++i, arg));
+                case "--credentials" -> credentials = Path.of(value(args, ++i, arg));
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + arg);
             }
         }
+        if (config != null && rendered != null) {
+            throw new UsageException("--config and --gateway-config are exclusive: a folder of resources, or a rendered config");
+        }
         return new GatewayOptions(config, host, port, adminHost, adminPort, gateway,
-                token == null || token.isBlank() ? null : token.trim());
+                token == null || token.isBlank() ? null : token.trim(), rendered, credentials);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -32,7 +32,7 @@ public final class GatewayServer implements AutoCloseable {
     private final TrafficHandler traffic;
     private HttpServer trafficServer;
     private HttpServer adminServer;
-    private FolderWatcher watcher;
+    private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
 
     public GatewayServer(GatewayOptions options) {
         this.options = options;
@@ -64,7 +64,7 @@ public final class GatewayServer implements AutoCloseable {
                 .setHandle100ContinueAutomatically(false)
                 .setCompressionSupported(false);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
-        AdminApi admin = new AdminApi(active, options.adminToken(), () -> GatewayCredentials.NONE);
+        AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials);
         return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
                 .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests()).listen()
                 .compose(server -> {
@@ -79,7 +79,30 @@ public final class GatewayServer implements AutoCloseable {
                 });
     }
 
+    /** The mounted credentials as they are now (pushed configs refer to them), or none. */
+    private GatewayCredentials credentials() {
+        if (options.credentialsFile() == null) {
+            return GatewayCredentials.NONE;
+        }
+        try {
+            return RenderedConfigFiles.readCredentials(options.credentialsFile());
+        } catch (IOException e) {
+            LOG.warn("cannot read credentials {}: {}", options.credentialsFile(), e.getMessage());
+            return GatewayCredentials.NONE;
+        }
+    }
+
     public Future<String> loadConfig() {
+        if (options.renderedConfig() != null) {
+            String source = "file:" + options.renderedConfig();
+            return vertx.executeBlocking(() -> RenderedConfigFiles.readConfig(options.renderedConfig()), false)
+                    .recover(e -> {
+                        active.refuse(source, java.util.List.of(new io.conduit.gateway.config.ConfigProblem(
+                                options.renderedConfig().toString(), null, "Invalid", "cannot read: " + e.getMessage())));
+                        return Future.failedFuture(e);
+                    })
+                    .compose(config -> active.apply(config, credentials(), source));
+        }
         if (options.configDir() == null) {
             return loader.load("embedded:" + QUICKSTART, () -> {
                 Map<String, InputStream> docs = new LinkedHashMap<>();
@@ -95,11 +118,21 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private Future<Void> watch() {
-        if (options.configDir() == null) {
-            return Future.succeededFuture();
+        // A mounted ConfigMap or Secret changes by swapping a symlink in its folder: watch the folders.
+        java.util.Set<java.nio.file.Path> folders = new java.util.LinkedHashSet<>();
+        if (options.configDir() != null) {
+            folders.add(options.configDir());
+        }
+        if (options.renderedConfig() != null) {
+            folders.add(options.renderedConfig().toAbsolutePath().getParent());
+        }
+        if (options.credentialsFile() != null) {
+            folders.add(options.credentialsFile().toAbsolutePath().getParent());
         }
         try {
-            watcher = new FolderWatcher(options.configDir(), this::reloadQuietly);
+            for (java.nio.file.Path folder : folders) {
+                watchers.add(new FolderWatcher(folder, this::reloadQuietly));
+            }
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
@@ -123,6 +156,9 @@ public final class GatewayServer implements AutoCloseable {
         if (options.configDir() != null && !(Files.isDirectory(options.configDir()) && Files.isReadable(options.configDir()))) {
             throw new GatewayOptions.UsageException("--config " + options.configDir() + " is not a readable folder");
         }
+        if (options.renderedConfig() != null && !Files.isReadable(options.renderedConfig())) {
+            throw new GatewayOptions.UsageException("--gateway-config " + options.renderedConfig() + " is not a readable file");
+        }
     }
 
     private static void await(Future<Void> future) {
@@ -139,12 +175,12 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         traffic.startDraining();
-        try {
-            if (watcher != null) {
+        for (FolderWatcher watcher : watchers) {
+            try {
                 watcher.close();
+            } catch (IOException ignored) {
+                // Shutting down.
             }
-        } catch (IOException ignored) {
-            // Shutting down.
         }
         // Awaited from the calling thread: a Vert.x instance cannot report its own close to its own event loop.
         await(trafficServer == null ? null : trafficServer.close());

@@ -41,7 +41,7 @@ final class GatewayHarness implements AutoCloseable {
         Path config = Files.createDirectories(root.resolve("config"));
         Files.writeString(config.resolve("backends.yaml"), backends(root));
         Files.writeString(config.resolve("rules.yaml"), rulesYaml);
-        GatewayOptions options = new GatewayOptions(config, "127.0.0.1", 0, "127.0.0.1", 0, null, adminToken);
+        GatewayOptions options = new GatewayOptions(config, "127.0.0.1", 0, "127.0.0.1", 0, null, adminToken, null, null);
         GatewayServer server = new GatewayServer(options);
         server.start().toCompletionStage().toCompletableFuture().get();
         return new GatewayHarness(root, server);
