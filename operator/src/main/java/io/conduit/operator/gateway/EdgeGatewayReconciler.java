@@ -9,8 +9,13 @@ import io.conduit.operator.status.Conditions;
 import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.conduit.config.ConfigJson;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -41,33 +46,76 @@ import java.util.stream.Collectors;
 })
 public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
+    private final ConfigPusher pusher = new ConfigPusher();
+    private final Map<ResourceID, PodRevisions> revisions = new ConcurrentHashMap<>();
+
     @Override
     public UpdateControl<EdgeGateway> reconcile(EdgeGateway gateway, Context<EdgeGateway> context) {
         RenderResult rendering = GatewayRendering.of(gateway, context);
+        String revision = rendering.config().revision();
         long generation = gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
-        List<Condition> previous = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions();
-        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-        int ready = deployment == null || deployment.getStatus() == null || deployment.getStatus().getReadyReplicas() == null
-                ? 0 : deployment.getStatus().getReadyReplicas();
         int replicas = gateway.getSpec() == null || gateway.getSpec().replicas() == null ? 1 : gateway.getSpec().replicas();
         boolean gatewayProblem = rendering.problems().stream().anyMatch(p -> p.resource().kind().equals("EdgeGateway"));
 
+        // Push the rendered config to every ready pod that does not run it yet; pods that become
+        // ready trigger a reconciliation through the Pod informer and get pushed to here.
+        String token = AdminTokens.ensure(context.getClient(), gateway);
+        List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class)
+                .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
+                .toList();
+        List<Pod> ready = pods.stream().filter(EdgeGatewayReconciler::isReady).toList();
+        PodRevisions acked = revisions.computeIfAbsent(ResourceID.fromResource(gateway), id -> new PodRevisions());
+        acked.retainOnly(PodRevisions.uids(pods));
+        String configJson = ConfigJson.write(rendering.config());
+        List<String> failures = new ArrayList<>();
+        for (Pod pod : ready) {
+            if (revision.equals(acked.of(pod))) {
+                continue;
+            }
+            ConfigPusher.Outcome outcome = pusher.push(pod, configJson, token);
+            if (outcome.ok()) {
+                acked.acknowledged(pod, outcome.revision());
+            } else {
+                failures.add(pod.getMetadata().getName() + ": " + outcome.error());
+            }
+        }
+        int updated = (int) ready.stream().filter(p -> revision.equals(acked.of(p))).count();
+
+        List<Condition> previous = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions();
         Conditions conditions = new Conditions(previous, generation)
-                .set("Available", ready > 0 || replicas == 0, ready > 0 ? "MinimumReplicasAvailable" : "NoReadyReplicas",
-                        ready + " of " + replicas + " gateway pods ready")
-                .unknown("ConfigSynced", "PushPending", "config revision " + rendering.config().revision()
-                        + " is in ConfigMap " + GatewayNames.config(gateway) + "; pods converge when they mount it");
+                .set("Available", !ready.isEmpty() || replicas == 0, ready.isEmpty() ? "NoReadyReplicas" : "MinimumReplicasAvailable",
+                        ready.size() + " of " + replicas + " gateway pods ready");
+        if (!failures.isEmpty()) {
+            conditions.set("ConfigSynced", false, "PushFailed", "revision " + revision + " not acknowledged by "
+                    + String.join("; ", failures));
+        } else if (ready.isEmpty()) {
+            conditions.unknown("ConfigSynced", "NoReadyReplicas", "revision " + revision + " waits for a ready pod");
+        } else {
+            conditions.set("ConfigSynced", updated == ready.size(), updated == ready.size() ? "Synced" : "Pending",
+                    updated + " of " + ready.size() + " ready pods run revision " + revision);
+        }
         if (gatewayProblem) {
             conditions.set("Ready", false, "Invalid", rendering.problems().stream()
                     .filter(p -> p.resource().kind().equals("EdgeGateway")).map(p -> p.message())
                     .collect(Collectors.joining("; ")));
         } else {
-            conditions.set("Ready", ready > 0, ready > 0 ? "Serving" : "NoReadyReplicas",
-                    ready > 0 ? "serving " + rendering.config().routes().size() + " routes" : "no gateway pod is ready yet");
+            boolean serving = !ready.isEmpty() && updated > 0;
+            conditions.set("Ready", serving, serving ? "Serving" : ready.isEmpty() ? "NoReadyReplicas" : "ConfigPending",
+                    serving ? "serving " + rendering.config().routes().size() + " routes at revision " + revision
+                            : "no ready pod runs revision " + revision + " yet");
         }
-        gateway.setStatus(new EdgeGatewayStatus(generation, conditions.list(), replicas, ready, null,
-                rendering.config().revision(), GatewayNames.selectorString(gateway), rendering.config().routes().size()));
-        return UpdateControl.patchStatus(gateway);
+        gateway.setStatus(new EdgeGatewayStatus(generation, conditions.list(), pods.size(), ready.size(), updated,
+                revision, GatewayNames.selectorString(gateway), rendering.config().routes().size()));
+        UpdateControl<EdgeGateway> control = UpdateControl.patchStatus(gateway);
+        return failures.isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
+    }
+
+    static final Duration RETRY_PUSH = Duration.ofSeconds(5);
+
+    static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getMetadata().getDeletionTimestamp() == null
+                && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     @Override
@@ -76,7 +124,8 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 namespaceWide(RouteRule.class, context),
                 namespaceWide(BlobBackend.class, context),
                 namespaceWide(QueueBackend.class, context),
-                namespaceWide(Secret.class, context));
+                namespaceWide(Secret.class, context),
+                gatewayPods(context));
     }
 
     /** Any change of a {@code type} in a namespace concerns every EdgeGateway of that namespace. */
@@ -85,6 +134,19 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         var config = InformerEventSourceConfiguration.from(type, EdgeGateway.class)
                 .withName(type.getSimpleName())
                 .withSecondaryToPrimaryMapper((R resource) -> gatewaysIn(resource.getMetadata().getNamespace(), context))
+                .build();
+        return new InformerEventSource<>(config, context);
+    }
+
+    /** Gateway pods, mapped to their EdgeGateway by the instance label: a pod turning ready is pushed to. */
+    private static InformerEventSource<Pod, EdgeGateway> gatewayPods(EventSourceContext<EdgeGateway> context) {
+        var config = InformerEventSourceConfiguration.from(Pod.class, EdgeGateway.class)
+                .withName("gateway-pods")
+                .withLabelSelector(GatewayNames.MANAGED_BY_LABEL + "=conduit-operator")
+                .withSecondaryToPrimaryMapper((Pod pod) -> {
+                    String gateway = pod.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
+                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, pod.getMetadata().getNamespace()));
+                })
                 .build();
         return new InformerEventSource<>(config, context);
     }

@@ -58,6 +58,8 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
                         "--credentials", "/etc/conduit/credentials/" + GatewayNames.CREDENTIALS_KEY,
                         "--port", String.valueOf(TRAFFIC_PORT),
                         "--admin-port", String.valueOf(ADMIN_PORT), "--admin-host", "0.0.0.0")
+                .addNewEnv().withName("CONDUIT_ADMIN_TOKEN").withNewValueFrom().withNewSecretKeyRef()
+                .withName(AdminTokens.name(gateway)).withKey(AdminTokens.KEY).endSecretKeyRef().endValueFrom().endEnv()
                 .addNewPort().withName("http").withContainerPort(TRAFFIC_PORT).endPort()
                 .addNewPort().withName("admin").withContainerPort(ADMIN_PORT).endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/readyz").withPort(new IntOrString("http"))

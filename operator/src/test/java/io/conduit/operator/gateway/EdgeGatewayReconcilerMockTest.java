@@ -5,26 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.config.ConfigJson;
-import io.conduit.operator.OperatorMode;
+import io.conduit.operator.OperatorMockServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,20 +62,8 @@ class EdgeGatewayReconcilerMockTest {
             """;
 
     @BeforeEach
-    void start() throws Exception {
-        try (Stream<Path> crds = Files.list(Path.of("..", "manifests", "crds"))) {
-            for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).toList()) {
-                try (InputStream in = Files.newInputStream(crd)) {
-                    client.resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).createOr(c -> c.update());
-                }
-            }
-        }
-        operator = new Operator(o -> {
-            OperatorMode.apply(o);
-            o.withKubernetesClient(client).withCloseClientOnStop(false);
-        });
-        operator.register(new EdgeGatewayReconciler());
-        operator.start();
+    void start() {
+        operator = OperatorMockServer.start(client, new EdgeGatewayReconciler());
         apply(RESOURCES);
     }
 
@@ -91,10 +73,7 @@ class EdgeGatewayReconcilerMockTest {
     }
 
     static void apply(String yaml) {
-        for (String doc : yaml.split("(?m)^---$")) {
-            HasMetadata resource = Serialization.unmarshal(doc);
-            client.resource(resource).inNamespace(NS).createOr(r -> r.update());
-        }
+        OperatorMockServer.apply(client, NS, yaml);
     }
 
     static <T extends HasMetadata> T get(Class<T> type, String name) {

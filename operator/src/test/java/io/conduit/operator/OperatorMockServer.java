@@ -1,0 +1,59 @@
+package io.conduit.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The one way operator tests start: the generated CRDs created in Fabric8's mock API server (so the
+ * status subresource and generations behave), and an operator in the same non-SSA mode as production.
+ */
+public final class OperatorMockServer {
+    private OperatorMockServer() {
+    }
+
+    public static Operator start(KubernetesClient client, Reconciler<?>... reconcilers) {
+        loadCrds(client);
+        Operator operator = new Operator(o -> {
+            OperatorMode.apply(o);
+            o.withKubernetesClient(client).withCloseClientOnStop(false);
+        });
+        for (Reconciler<?> reconciler : reconcilers) {
+            operator.register(reconciler);
+        }
+        operator.start();
+        return operator;
+    }
+
+    static void loadCrds(KubernetesClient client) {
+        try (Stream<Path> crds = Files.list(Path.of("..", "manifests", "crds"))) {
+            for (Path crd : crds.filter(p -> p.toString().endsWith(".yml")).toList()) {
+                try (InputStream in = Files.newInputStream(crd)) {
+                    client.resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).createOr(c -> c.update());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates or updates every document of {@code yaml} in {@code namespace}, as {@code kubectl apply} would. */
+    public static void apply(KubernetesClient client, String namespace, String yaml) {
+        for (String doc : yaml.split("(?m)^---$")) {
+            if (doc.isBlank()) {
+                continue;
+            }
+            HasMetadata resource = Serialization.unmarshal(doc);
+            client.resource(resource).inNamespace(namespace).createOr(r -> r.update());
+        }
+    }
+}
