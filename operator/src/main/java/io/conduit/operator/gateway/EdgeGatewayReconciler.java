@@ -42,7 +42,10 @@ import java.util.stream.Collectors;
         @Dependent(type = GatewayConfigMapDependent.class),
         @Dependent(type = GatewayCredentialsDependent.class),
         @Dependent(type = GatewayDeploymentDependent.class),
-        @Dependent(type = GatewayServiceDependent.class)
+        @Dependent(type = GatewayServiceDependent.class),
+        @Dependent(type = GatewayNetworkPolicyDependent.class),
+        @Dependent(type = GatewayDisruptionBudgetDependent.class,
+                reconcilePrecondition = GatewayDisruptionBudgetDependent.MultipleReplicas.class)
 })
 public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -138,11 +140,30 @@ class EdgeGatewayReconcilerMockTest {
     }
 
     @Test
-    void replicasFlowToTheDeployment() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null);
+    void replicasFlowToTheDeploymentAndTheDisruptionBudgetFollows() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null
+                && get(PodDisruptionBudget.class, "edge-gateway") != null);
         apply(RESOURCES.split("(?m)^---$")[4].replace("replicas: 2", "replicas: 5"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway").getSpec().getReplicas() == 5);
+
+        apply(RESOURCES.split("(?m)^---$")[4].replace("replicas: 2", "replicas: 1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway").getSpec().getReplicas() == 1
+                && get(PodDisruptionBudget.class, "edge-gateway") == null);
+    }
+
+    @Test
+    void onlyTheOperatorMayReachTheAdminPort() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(NetworkPolicy.class, "edge-gateway") != null);
+        var ingress = get(NetworkPolicy.class, "edge-gateway").getSpec().getIngress();
+        assertThat(ingress).anySatisfy(rule -> {
+            assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(GatewayDeploymentDependent.ADMIN_PORT);
+            assertThat(rule.getFrom()).singleElement().satisfies(from ->
+                    assertThat(from.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "conduit-operator"));
+        });
+        assertThat(ingress).filteredOn(rule -> rule.getFrom() == null || rule.getFrom().isEmpty())
+                .allSatisfy(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal())
+                        .containsExactly(GatewayDeploymentDependent.TRAFFIC_PORT));
     }
 
     @Test
