@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Queue benchmark: 1 KiB JSON bodies POSTed with wrk to the gateway's queue rules (spool, Redis
+# streams, BullMQ, and Kafka when a broker is given) and to a bare Vert.x endpoint that answers 202
+# without writing anything (the ceiling), all in the same run. Two passes per target: flat out
+# (maximum throughput), then at half of that rate (latency at a sustainable load).
+# Writes bench/results/queue-load.txt.
+#   bench/queue-load.sh                 DURATION=10 CONNECTIONS=32 by default
+#   CONDUIT_BENCH_REDIS_URL=redis://host:port   use that Redis instead of a private redis-server
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-10}
+connections=${CONNECTIONS:-32}
+out=bench/results/queue-load.txt
+here=bench/queue-load
+
+command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
+./conduit mvn -q -pl gateway-runtime -am package -DskipTests
+JAVA_HOME=$(./conduit java-home)
+jar=$PWD/gateway-runtime/target/conduit-gateway.jar
+
+work=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 150); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.2; done; echo "bench: $1 never answered" >&2; return 1; }
+
+if [ -n "${CONDUIT_BENCH_REDIS_URL:-}" ]; then
+  redis_url=$CONDUIT_BENCH_REDIS_URL
+else
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
+  pids+=($!)
+  redis_url=redis://127.0.0.1:$redis_port
+  for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+
+mkdir -p "$work/config" "$work/spool"
+sed -e "s|@REDIS_URL@|$redis_url|g" -e "s|@SPOOL_DIR@|$work/spool|g" "$here/config/bench.yaml.in" > "$work/config/bench.yaml"
+
+gw_port=$(free_port); admin_port=$(free_port); bare_port=$(free_port)
+"$JAVA_HOME/bin/java" -Xmx256m -jar "$jar" --config "$work/config" --port "$gw_port" --admin-port "$admin_port" > "$work/gateway.log" 2>&1 &
+pids+=($!)
+"$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" "$here/BareEndpoint.java" "$bare_port" > "$work/bare.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$gw_port/readyz"
+for _ in $(seq 1 150); do grep -q listening "$work/bare.log" && break; sleep 0.2; done
+
+# name, url: the bare endpoint first, as the reference for the others
+targets=("bare http://127.0.0.1:$bare_port/bare"
+         "spool http://127.0.0.1:$gw_port/q/spool"
+         "redis-streams http://127.0.0.1:$gw_port/q/streams"
+         "bullmq http://127.0.0.1:$gw_port/q/bullmq")
+
+# One wrk pass; prints "rps p50 p99 non2xx socketErrors".
+run_wrk() {
+  local url=$1 seconds=$2 pause=${3:-}
+  PAUSE_MS=$pause wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$here/post-1kib.lua" "$url" \
+    | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["rps"], v["p50_ms"], v["p99_ms"], v["errors_status"], v["errors_socket"] }'
+}
+
+results=()
+for target in "${targets[@]}"; do
+  read -r name url <<< "$target"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"probe":true}' "$url")
+  [ "$code" = 202 ] || { echo "bench: $name answered $code to a probe; see $work/gateway.log" >&2; KEEP=1; exit 1; }
+  echo "bench: $name: warm-up"
+  run_wrk "$url" 5 > /dev/null
+  echo "bench: $name: flat out for ${duration}s"
+  read -r max_rps max_p50 max_p99 max_bad max_sock < <(run_wrk "$url" "$duration")
+  half=$(python3 -c "print(int($max_rps / 2))")
+  # Each connection runs request, response, pause: rate = connections / (pause + latency). A short
+  # pass at the naive pause measures the latency part; the real pass subtracts it.
+  pause=$(python3 -c "print($connections * 1000 / $half)")
+  read -r probe_rps _ < <(run_wrk "$url" 3 "$pause")
+  pause=$(python3 -c "lat = $connections * 1000 / $probe_rps - $pause; print(max(0.0, $connections * 1000 / $half - lat))")
+  echo "bench: $name: at $half req/s (pause ${pause} ms per connection) for ${duration}s"
+  read -r half_rps half_p50 half_p99 half_bad half_sock < <(run_wrk "$url" "$duration" "$pause")
+  results+=("$name $max_rps $max_p50 $max_p99 $half_rps $half_p50 $half_p99 $((max_bad + half_bad)) $((max_sock + half_sock))")
+done
+
+bare_rps=$(echo "${results[0]}" | awk '{print $2}')
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
+  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m, client on the same cores"
+  echo
+  echo "| target | max req/s | % of bare | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  for row in "${results[@]}"; do
+    read -r name max_rps max_p50 max_p99 half_rps half_p50 half_p99 bad sock <<< "$row"
+    pct=$(python3 -c "print(f'{100 * $max_rps / $bare_rps:.0f}%')")
+    echo "| $name | ${max_rps%.*} | $pct | $max_p50 | $max_p99 | ${half_rps%.*} | $half_p50 | $half_p99 | $bad | $sock |"
+  done
+  streams=$(printf '%s\n' "${results[@]}" | awk '$1 == "redis-streams"')
+  read -r _ s_rps _ _ _ _ s_p99 _ _ <<< "$streams"
+  echo
+  echo "target (redis-streams >= 50% of bare, p99 < 10 ms at half rate): $(python3 -c "print('met' if $s_rps >= 0.5 * $bare_rps and $s_p99 < 10 else 'NOT met')")"
+} | tee "$out"
