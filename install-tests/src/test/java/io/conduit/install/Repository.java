@@ -45,6 +45,16 @@ final class Repository {
         }
     }
 
+    /** Compares a generated file with its committed copy, or writes it when refreshing. */
+    static void checkOrRefresh(Path file, String content) {
+        if (refreshing()) {
+            write(file, content);
+        } else if (!Files.exists(file) || !read(file).equals(content)) {
+            throw new AssertionError(relative(file) + (Files.exists(file) ? " differs from what it is generated from" : " is missing")
+                    + "\nRefresh the generated files from the repository root:\n  " + REFRESH_COMMAND);
+        }
+    }
+
     static String relative(Path file) {
         return ROOT.relativize(file.toAbsolutePath().normalize()).toString();
     }
