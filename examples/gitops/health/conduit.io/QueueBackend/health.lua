@@ -1,0 +1,40 @@
+-- Argo CD health of a Conduit QueueBackend: its Ready condition, for the current generation.
+-- A backend has no transient reasons: Ready=False means it cannot be used as configured.
+local waiting = {}
+local hs = {}
+local generation = obj.metadata.generation
+local status = obj.status
+if status == nil or status.conditions == nil then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the Conduit operator to report status"
+  return hs
+end
+if generation ~= nil and (status.observedGeneration == nil or status.observedGeneration < generation) then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the Conduit operator to observe generation " .. generation
+  return hs
+end
+local ready = nil
+for _, condition in ipairs(status.conditions) do
+  if condition.type == "Ready" then
+    ready = condition
+  end
+end
+if ready == nil or (generation ~= nil and ready.observedGeneration ~= nil and ready.observedGeneration < generation) then
+  hs.status = "Progressing"
+  hs.message = "Waiting for condition Ready for generation " .. tostring(generation)
+  return hs
+end
+local message = ready.message
+if message == nil or message == "" then
+  message = "Ready " .. ready.status .. (ready.reason and (": " .. ready.reason) or "")
+end
+hs.message = message
+if ready.status == "True" then
+  hs.status = "Healthy"
+elseif ready.status == "False" and not waiting[ready.reason or ""] then
+  hs.status = "Degraded"
+else
+  hs.status = "Progressing"
+end
+return hs
