@@ -2,6 +2,7 @@ package io.conduit.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.conduit.api.v1alpha1.EdgeGateway;
@@ -229,6 +230,27 @@ class HelmChartTest {
         assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels")).containsEntry("app.kubernetes.io/name", "conduit-gateway");
         assertThat(monitor.<List<Map<String, Object>>>get("spec", "podMetricsEndpoints")).singleElement()
                 .satisfies(e -> assertThat(e).containsEntry("port", "admin").containsEntry("path", "/metrics").containsEntry("interval", "15s"));
+    }
+
+    /** {@code helm install --dry-run=client} output: the release summary and its NOTES. */
+    static String installNotes(String... sets) {
+        var install = new Helm(Repository.CHART).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .withKubeVersion(Chart.KUBE_VERSION).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly();
+        for (int i = 0; i < sets.length; i += 2) {
+            install.set(sets[i], sets[i + 1]);
+        }
+        String output = install.call().getOutput();
+        return output.substring(output.indexOf("NOTES:"));
+    }
+
+    @Test
+    void theInstallNotesSayHowToCheckTheOperatorAndWhichGatewayImageRuns() {
+        String notes = installNotes("gateway.image.repository", "registry.example.com/conduit/gateway");
+
+        assertThat(notes).contains("kubectl -n conduit-system rollout status deployment/conduit-operator")
+                .contains("registry.example.com/conduit/gateway:" + System.getProperty("conduit.version"))
+                .contains("No PodMonitor was created");
+        assertThat(installNotes("metrics.podMonitor.assumeApiPresent", "true")).doesNotContain("No PodMonitor");
     }
 
     static List<Map<String, ?>> wronglyTypedValues() {
