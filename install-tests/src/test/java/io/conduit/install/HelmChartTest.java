@@ -2,12 +2,17 @@ package io.conduit.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.operator.OperatorSettings;
+import io.conduit.operator.gateway.GatewayNames;
+import io.conduit.operator.gateway.GatewayNetworkPolicyDependent;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.lang.reflect.Field;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +104,26 @@ class HelmChartTest {
         assertThat(context.getReadOnlyRootFilesystem()).isTrue();
         assertThat(context.getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(container(rendering).getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    }
+
+    @Test
+    void theOperatorPodCarriesTheLabelTheOperatorsGatewayNetworkPoliciesAdmit() throws Exception {
+        // Package-private in the operator: read it rather than repeat it, so a rename there fails here.
+        Field admitted = GatewayNetworkPolicyDependent.class.getDeclaredField("OPERATOR_NAME");
+        admitted.setAccessible(true);
+
+        assertThat(operator(Chart.render()).getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/name", (String) admitted.get(null));
+    }
+
+    @Test
+    void thePodMonitorSelectsThePodsTheOperatorLabelsAsGateways() {
+        EdgeGateway gateway = new EdgeGateway();
+        gateway.setMetadata(new ObjectMetaBuilder().withName("edge").withNamespace("issues").build());
+        GenericKubernetesResource monitor = (GenericKubernetesResource) Chart.render(
+                Map.of("metrics", Map.of("podMonitor", Map.of("assumeApiPresent", true)))).kind("PodMonitor").orElseThrow();
+
+        assertThat(GatewayNames.labels(gateway)).containsAllEntriesOf(monitor.get("spec", "selector", "matchLabels"));
     }
 
     @Test
@@ -204,6 +230,27 @@ class HelmChartTest {
         assertThat(monitor.<Map<String, String>>get("spec", "selector", "matchLabels")).containsEntry("app.kubernetes.io/name", "conduit-gateway");
         assertThat(monitor.<List<Map<String, Object>>>get("spec", "podMetricsEndpoints")).singleElement()
                 .satisfies(e -> assertThat(e).containsEntry("port", "admin").containsEntry("path", "/metrics").containsEntry("interval", "15s"));
+    }
+
+    /** {@code helm install --dry-run=client} output: the release summary and its NOTES. */
+    static String installNotes(String... sets) {
+        var install = new Helm(Repository.CHART).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .withKubeVersion(Chart.KUBE_VERSION).dryRun().withDryRunOption(DryRun.CLIENT).clientOnly();
+        for (int i = 0; i < sets.length; i += 2) {
+            install.set(sets[i], sets[i + 1]);
+        }
+        String output = install.call().getOutput();
+        return output.substring(output.indexOf("NOTES:"));
+    }
+
+    @Test
+    void theInstallNotesSayHowToCheckTheOperatorAndWhichGatewayImageRuns() {
+        String notes = installNotes("gateway.image.repository", "registry.example.com/conduit/gateway");
+
+        assertThat(notes).contains("kubectl -n conduit-system rollout status deployment/conduit-operator")
+                .contains("registry.example.com/conduit/gateway:" + System.getProperty("conduit.version"))
+                .contains("No PodMonitor was created");
+        assertThat(installNotes("metrics.podMonitor.assumeApiPresent", "true")).doesNotContain("No PodMonitor");
     }
 
     static List<Map<String, ?>> wronglyTypedValues() {
