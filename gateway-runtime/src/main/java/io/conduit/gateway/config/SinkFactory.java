@@ -7,6 +7,7 @@ import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.LocalBlobSink;
 import io.conduit.gateway.queue.BullmqQueueSink;
+import io.conduit.gateway.queue.KafkaQueueSink;
 import io.conduit.gateway.queue.QueueSink;
 import io.conduit.gateway.queue.RedisConnection;
 import io.conduit.gateway.queue.StreamsQueueSink;
@@ -118,8 +119,8 @@ public final class SinkFactory {
             case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()), q.idempotencyTtlMillis());
             case REDIS -> redisSink(q, credentials.get(q.redis().credentialsKey()),
                     commandTimeout(config.edge().limits().requestTimeoutMillis()));
-            case KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name()
-                    + ": type kafka is not available in this gateway build yet");
+            case KAFKA -> KafkaQueueSink.create(vertx, q.name(), q.kafka(), credentials.get(q.kafka().credentialsKey()),
+                    config.edge().limits().requestTimeoutMillis(), q.idempotencyTtlMillis());
         };
     }
 
