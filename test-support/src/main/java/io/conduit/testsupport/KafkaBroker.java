@@ -104,8 +104,13 @@ public final class KafkaBroker implements TestServer {
 
     /** Creates the topic with {@code partitions} partitions (replication 1) unless it exists. */
     public void createTopic(String topic, int partitions) {
+        createTopic(topic, partitions, Map.of());
+    }
+
+    /** Creates the topic with {@code partitions} partitions (replication 1) and topic {@code configs}, unless it exists. */
+    public void createTopic(String topic, int partitions, Map<String, String> configs) {
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(Map.of())))
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
                     .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
