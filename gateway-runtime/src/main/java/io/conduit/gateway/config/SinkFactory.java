@@ -120,6 +120,7 @@ public final class SinkFactory {
             case REDIS -> redisSink(q, credentials.get(q.redis().credentialsKey()),
                     commandTimeout(config.edge().limits().requestTimeoutMillis()));
             case KAFKA -> KafkaQueueSink.create(vertx, q.name(), q.kafka(), credentials.get(q.kafka().credentialsKey()),
+                    credentials.get(q.kafka().idempotencyRedis() == null ? null : q.kafka().idempotencyRedis().credentialsKey()),
                     config.edge().limits().requestTimeoutMillis(), q.idempotencyTtlMillis());
         };
     }
@@ -144,9 +145,16 @@ public final class SinkFactory {
 
     private static boolean sameCredentials(QueueBackendConfig q, LiveConfig previous, GatewayCredentials credentials) {
         String key = q.redis() != null ? q.redis().credentialsKey() : q.kafka() != null ? q.kafka().credentialsKey() : null;
-        if (key == null || previous == null) {
+        if (previous == null) {
             return true;
         }
-        return previous.credentials().get(key).equals(credentials.get(key));
+        // A kafka backend also holds a connection to its idempotency Redis, with credentials of their own.
+        String redisKey = q.kafka() != null && q.kafka().idempotencyRedis() != null
+                ? q.kafka().idempotencyRedis().credentialsKey() : null;
+        return same(key, previous, credentials) && same(redisKey, previous, credentials);
+    }
+
+    private static boolean same(String key, LiveConfig previous, GatewayCredentials credentials) {
+        return key == null || previous.credentials().get(key).equals(credentials.get(key));
     }
 }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * ways, said in the docs: records are per replica (a repeat that lands on another pod writes again), they are lost on
  * restart, and at most {@code capacity} keys are remembered (the oldest are forgotten first).
  */
-final class InProcessIdempotency {
+final class InProcessIdempotency implements IdempotencyRecords {
     static final int DEFAULT_CAPACITY = 100_000;
 
     private record Entry(String fingerprint, String attempt, Future<QueueRef> result, long expiresAt) {
@@ -40,11 +40,8 @@ final class InProcessIdempotency {
         this.clock = clock;
     }
 
-    /**
-     * Runs {@code write} once per live key in {@code scope}; a repeat (or a concurrent duplicate) gets the same
-     * reference, marked a duplicate unless it is the same attempt. A failed write is forgotten, so it can be tried again.
-     */
-    Future<QueueRef> once(String scope, IdempotencyKey key, Supplier<Future<QueueRef>> write) {
+    @Override
+    public Future<QueueRef> once(String scope, IdempotencyKey key, Supplier<Future<QueueRef>> write) {
         long now = clock.getAsLong();
         forgetOld(now);
         String id = scope + "\n" + key.value();
@@ -76,12 +73,13 @@ final class InProcessIdempotency {
     }
 
     /** The reference recorded for a key, if it is live and its write succeeded. */
-    QueueRef find(String scope, String keyValue) {
+    @Override
+    public Future<QueueRef> find(String scope, String keyValue) {
         Entry e = entries.get(scope + "\n" + keyValue);
         if (e == null || e.expiresAt() <= clock.getAsLong() || !e.result().succeeded()) {
-            return null;
+            return Future.succeededFuture();
         }
-        return e.result().result();
+        return e.result();
     }
 
     int size() {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code send()} of the Kafka client may block (for topic metadata, or a full buffer), so it runs on a worker
  * thread; the acknowledgement arrives on the producer's thread and is handed back to the caller's context.
- * Idempotency keys are remembered in this process ({@link InProcessIdempotency}); see the docs for what that means.
+ * Idempotency records live in the backend's {@code idempotencyRedis} ({@link RedisIdempotency}), or without one in
+ * this process ({@link InProcessIdempotency}); see the docs for what each guarantees.
  */
 public final class KafkaQueueSink implements QueueSink {
     public static final String BACKEND = "kafka";
@@ -44,10 +45,10 @@ public final class KafkaQueueSink implements QueueSink {
     private final String name;
     private final Producer<String, byte[]> producer;
     private final long maxBlockMillis;
-    private final InProcessIdempotency idempotency;
+    private final IdempotencyRecords idempotency;
 
     KafkaQueueSink(Vertx vertx, String name, Producer<String, byte[]> producer, long maxBlockMillis,
-                   InProcessIdempotency idempotency) {
+                   IdempotencyRecords idempotency) {
         this.vertx = vertx;
         this.name = name;
         this.producer = producer;
@@ -55,13 +56,28 @@ public final class KafkaQueueSink implements QueueSink {
         this.idempotency = idempotency;
     }
 
-    /** A sink with its producer; the producer connects lazily, so this does not wait for the brokers. */
+    /**
+     * A sink with its producer; the producer connects lazily, so this does not wait for the brokers. Idempotency
+     * records go to the backend's {@code idempotencyRedis} when it has one (with {@code redisCredentials}), else
+     * they are kept in this process.
+     */
     public static KafkaQueueSink create(Vertx vertx, String name, QueueBackendConfig.Kafka settings,
-                                        Map<String, String> credentials, long requestTimeoutMillis, long idempotencyTtlMillis) {
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaProducerSettings.of(settings, credentials, requestTimeoutMillis));
-        return new KafkaQueueSink(vertx, name, producer, KafkaProducerSettings.maxBlockMillis(requestTimeoutMillis),
-                new InProcessIdempotency(idempotencyTtlMillis, InProcessIdempotency.DEFAULT_CAPACITY, System::currentTimeMillis));
+                                        Map<String, String> credentials, Map<String, String> redisCredentials,
+                                        long requestTimeoutMillis, long idempotencyTtlMillis) {
+        long maxBlock = KafkaProducerSettings.maxBlockMillis(requestTimeoutMillis);
+        IdempotencyRecords records = settings.idempotencyRedis() == null
+                ? new InProcessIdempotency(idempotencyTtlMillis, InProcessIdempotency.DEFAULT_CAPACITY, System::currentTimeMillis)
+                : new RedisIdempotency(vertx, new RedisConnection(settings.idempotencyRedis(), redisCredentials,
+                        Duration.ofMillis(maxBlock)), settings.idempotencyRedis().prefix(), idempotencyTtlMillis,
+                        2 * requestTimeoutMillis);
+        try {
+            KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                    KafkaProducerSettings.of(settings, credentials, requestTimeoutMillis));
+            return new KafkaQueueSink(vertx, name, producer, maxBlock, records);
+        } catch (RuntimeException e) {
+            records.close();
+            throw e;
+        }
     }
 
     @Override
@@ -145,16 +161,15 @@ public final class KafkaQueueSink implements QueueSink {
      */
     @Override
     public Future<JobStatus> status(String queue, String jobId) {
-        QueueRef ref = idempotency.find(topic(queue), JobIds.requireSafe(jobId));
-        if (ref == null) {
-            return Future.succeededFuture(JobStatus.of(name, queue, jobId, "unknown"));
-        }
-        return Future.succeededFuture(new JobStatus(name, queue, jobId, "stored", null, null, null, null, ref.messageId(), null));
+        return idempotency.find(topic(queue), JobIds.requireSafe(jobId)).map(ref -> ref == null
+                ? JobStatus.of(name, queue, jobId, "unknown")
+                : new JobStatus(name, queue, jobId, "stored", null, null, null, null, ref.messageId(), null));
     }
 
     /** Flushes what is in flight for a few seconds, off the caller's thread (it may be an event loop). */
     @Override
     public void close() {
+        idempotency.close();
         Thread closer = new Thread(() -> {
             try {
                 producer.close(CLOSE_GRACE);

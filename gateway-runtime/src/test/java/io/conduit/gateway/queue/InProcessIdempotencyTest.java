@@ -29,8 +29,8 @@ class InProcessIdempotencyTest {
         assertThat(first.duplicate()).isFalse();
         assertThat(again.duplicate()).isTrue();
         assertThat(again.offset()).isEqualTo(first.offset());
-        assertThat(records.find("orders", "k1")).isEqualTo(first);
-        assertThat(records.find("other-topic", "k1")).as("keys are per topic").isNull();
+        assertThat(records.find("orders", "k1").result()).isEqualTo(first);
+        assertThat(records.find("other-topic", "k1").result()).as("keys are per topic").isNull();
     }
 
     @Test
@@ -82,7 +82,7 @@ class InProcessIdempotencyTest {
         records.once("orders", IdempotencyKey.client("k3", "fp"), () -> write("k3"));
         records.once("orders", IdempotencyKey.client("k4", "fp"), () -> write("k4"));
         assertThat(records.size()).isLessThanOrEqualTo(3);
-        assertThat(records.find("orders", "k1")).as("the oldest was forgotten for the newest").isNull();
-        assertThat(records.find("orders", "k4")).isNotNull();
+        assertThat(records.find("orders", "k1").result()).as("the oldest was forgotten for the newest").isNull();
+        assertThat(records.find("orders", "k4").result()).isNotNull();
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class KafkaProducerSettingsTest {
     static QueueBackendConfig.Kafka kafka(QueueBackendSpec.SecurityProtocol protocol, QueueBackendSpec.SaslMechanism mechanism) {
         return new QueueBackendConfig.Kafka("b1:9092,b2:9092", protocol, mechanism, "queue.events", 20, 65536,
-                QueueBackendSpec.Compression.zstd);
+                QueueBackendSpec.Compression.zstd, null);
     }
 
     @Test
