@@ -26,9 +26,10 @@ public record QueueBackendConfig(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** {@code idempotencyRedis}: where idempotency records live for all replicas; null keeps them per process. */
     public record Kafka(String bootstrapServers, QueueBackendSpec.SecurityProtocol securityProtocol,
                         QueueBackendSpec.SaslMechanism saslMechanism, String credentialsKey, Integer lingerMs,
-                        Integer batchSize, QueueBackendSpec.Compression compression) {
+                        Integer batchSize, QueueBackendSpec.Compression compression, Redis idempotencyRedis) {
     }
 
     /** Defaults applied to every job of this backend; rule options win. */

@@ -131,21 +131,41 @@ final class BackendRenderer {
                 case KAFKA -> {
                     QueueBackendSpec.Kafka k = spec.kafka();
                     require(k != null && notBlank(k.bootstrapServers()), "kafka.bootstrapServers is required when type is kafka");
+                    QueueBackendSpec.KafkaSecurity sec = k.security();
+                    QueueBackendSpec.SecurityProtocol protocol = sec == null || sec.protocol() == null
+                            ? QueueBackendSpec.SecurityProtocol.PLAINTEXT : sec.protocol();
+                    boolean sasl = protocol == QueueBackendSpec.SecurityProtocol.SASL_PLAINTEXT
+                            || protocol == QueueBackendSpec.SecurityProtocol.SASL_SSL;
+                    require(!sasl || k.credentialsSecretRef() != null,
+                            "kafka.credentialsSecretRef (username, password) is required with security.protocol " + protocol);
                     String credentialsKey = null;
-                    Map<String, Map<String, String>> credentials = Map.of();
+                    Map<String, Map<String, String>> credentials = new java.util.HashMap<>();
                     if (k.credentialsSecretRef() != null) {
                         credentialsKey = "queue." + name;
-                        credentials = Map.of(credentialsKey, secret(id, k.credentialsSecretRef(), "username", "password"));
+                        // TLS alone needs no user: a Secret with just ca.crt (or a client certificate) will do.
+                        credentials.put(credentialsKey, sasl ? secret(id, k.credentialsSecretRef(), "username", "password")
+                                : secret(id, k.credentialsSecretRef()));
                     }
-                    QueueBackendSpec.KafkaSecurity sec = k.security();
+                    QueueBackendConfig.Redis idempotencyRedis = null;
+                    if (k.idempotencyRedis() != null) {
+                        QueueBackendSpec.IdempotencyRedis r = k.idempotencyRedis();
+                        require(notBlank(r.url()) && (r.url().startsWith("redis://") || r.url().startsWith("rediss://")),
+                                "kafka.idempotencyRedis.url must start with redis:// or rediss://");
+                        String redisKey = null;
+                        if (r.credentialsSecretRef() != null) {
+                            redisKey = "queue." + name + ".idempotency";
+                            credentials.put(redisKey, secret(id, r.credentialsSecretRef(), "password"));
+                        }
+                        idempotencyRedis = new QueueBackendConfig.Redis(r.url(), r.url().startsWith("rediss://"), redisKey, null,
+                                r.prefix() == null ? "conduit" : r.prefix(), null);
+                    }
                     QueueBackendSpec.KafkaProducer p = k.producer();
                     yield new Rendered<>(new QueueBackendConfig(name, spec.type(), null, null,
-                            new QueueBackendConfig.Kafka(k.bootstrapServers(),
-                                    sec == null || sec.protocol() == null ? QueueBackendSpec.SecurityProtocol.PLAINTEXT : sec.protocol(),
+                            new QueueBackendConfig.Kafka(k.bootstrapServers(), protocol,
                                     sec == null ? null : sec.saslMechanism(), credentialsKey,
                                     p == null ? null : p.lingerMs(), p == null ? null : p.batchSize(),
-                                    p == null ? null : p.compression()),
-                            defaults, ttl), credentials, null);
+                                    p == null ? null : p.compression(), idempotencyRedis),
+                            defaults, ttl), Map.copyOf(credentials), null);
                 }
             };
         } catch (MissingSecret e) {

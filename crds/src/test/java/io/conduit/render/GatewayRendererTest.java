@@ -697,4 +697,67 @@ class GatewayRendererTest {
             assertThat(noSecretRef.problems()).anySatisfy(p -> assertThat(p.message()).contains("tokensSecretRef"));
         }
     }
+
+    @Nested
+    class KafkaBackends {
+        private static String kafka(String settings) {
+            return """
+                    apiVersion: conduit.io/v1alpha1
+                    kind: QueueBackend
+                    metadata: {name: events, namespace: shop}
+                    spec:
+                      type: kafka
+                      kafka: %s
+                    ---
+                    apiVersion: conduit.io/v1alpha1
+                    kind: RouteRule
+                    metadata: {name: events, namespace: shop}
+                    spec:
+                      when: {http: {method: POST, path: /events}}
+                      send: {queue: {backendRef: events, queue: events}}
+                    ---
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: kafka-user, namespace: shop}
+                    stringData: {username: gw, password: k-SECRET}
+                    ---
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: kafka-ca, namespace: shop}
+                    stringData: {ca.crt: "-----BEGIN CERTIFICATE-----"}
+                    ---
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: idem-redis, namespace: shop}
+                    stringData: {password: r-SECRET}
+                    """.formatted(settings);
+        }
+
+        @Test
+        void saslNeedsAUserButTlsAloneTakesASecretWithJustTheCa() {
+            RenderResult noUser = standalone(kafka("{bootstrapServers: \"k:9092\", security: {protocol: SASL_SSL}}"));
+            assertThat(noUser.problems()).anySatisfy(p -> assertThat(p.message()).contains("credentialsSecretRef"));
+
+            RenderResult caOnly = standalone(kafka(
+                    "{bootstrapServers: \"k:9092\", security: {protocol: SSL}, credentialsSecretRef: {name: kafka-ca}}"));
+            assertThat(caOnly.problems()).isEmpty();
+            assertThat(caOnly.credentials().get("queue.events")).containsKey("ca.crt");
+        }
+
+        @Test
+        void anIdempotencyRedisGetsItsOwnCredentialsKey() {
+            RenderResult result = standalone(kafka("{bootstrapServers: \"k:9092\", security: {protocol: SASL_PLAINTEXT,"
+                    + " saslMechanism: SCRAM-SHA-256}, credentialsSecretRef: {name: kafka-user},"
+                    + " idempotencyRedis: {url: \"redis://r:6379\", credentialsSecretRef: {name: idem-redis}}}"));
+
+            assertThat(result.problems()).isEmpty();
+            QueueBackendConfig.Kafka k = result.config().queueBackend("events").orElseThrow().kafka();
+            assertThat(k.idempotencyRedis().url()).isEqualTo("redis://r:6379");
+            assertThat(k.idempotencyRedis().prefix()).isEqualTo("conduit");
+            assertThat(k.idempotencyRedis().credentialsKey()).isEqualTo("queue.events.idempotency");
+            assertThat(result.credentials().get("queue.events.idempotency")).containsEntry("password", "r-SECRET");
+            assertThat(result.credentials().get("queue.events")).containsEntry("username", "gw");
+            assertThat(ConfigJson.write(result.config())).doesNotContain("r-SECRET", "k-SECRET");
+        }
+    }
 }

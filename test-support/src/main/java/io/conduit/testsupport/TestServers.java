@@ -9,6 +9,7 @@ package io.conduit.testsupport;
 public final class TestServers {
 
     private static final Shared<RedisServer> REDIS = new Shared<>(() -> RedisServer.locate(Env.system()));
+    private static final Shared<KafkaBroker> KAFKA = new Shared<>(() -> KafkaBroker.locate(Env.system()));
 
     private TestServers() {
     }
@@ -27,5 +28,13 @@ public final class TestServers {
      */
     public static RedisServer newRedis() {
         return RedisServer.locate(Env.system()).get();
+    }
+
+    /**
+     * The shared Kafka broker, running. Fault tests may {@code stop()} it (if {@code restartable()}) and must
+     * {@code start()} it again; acknowledged records survive the restart.
+     */
+    public static KafkaBroker kafka() {
+        return KAFKA.get();
     }
 }

@@ -54,9 +54,17 @@ public record QueueBackendSpec(
     public record Kafka(
             @Required @JsonPropertyDescription("Comma-separated host:port list.") String bootstrapServers,
             KafkaSecurity security,
-            @JsonPropertyDescription("Secret with keys username and password for SASL.") SecretRef credentialsSecretRef,
+            @JsonPropertyDescription("Secret with keys username and password for SASL, and optionally ca.crt (PEM) to trust, tls.crt and tls.key for a client certificate.") SecretRef credentialsSecretRef,
             KafkaProducer producer,
-            KafkaProvision provision) {
+            KafkaProvision provision,
+            @JsonPropertyDescription("A Redis holding idempotency records shared by all gateway replicas; without it each gateway process keeps its own.") IdempotencyRedis idempotencyRedis) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IdempotencyRedis(
+            @Required @Pattern("^rediss?://.+") @JsonPropertyDescription("redis://host:port[/db] or rediss:// for TLS.") String url,
+            @JsonPropertyDescription("Secret with keys username (optional) and password.") SecretRef credentialsSecretRef,
+            @JsonPropertyDescription("Key prefix, default conduit.") String prefix) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

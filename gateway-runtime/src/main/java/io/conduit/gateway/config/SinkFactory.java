@@ -7,6 +7,7 @@ import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.LocalBlobSink;
 import io.conduit.gateway.queue.BullmqQueueSink;
+import io.conduit.gateway.queue.KafkaQueueSink;
 import io.conduit.gateway.queue.QueueSink;
 import io.conduit.gateway.queue.RedisConnection;
 import io.conduit.gateway.queue.StreamsQueueSink;
@@ -118,8 +119,9 @@ public final class SinkFactory {
             case SPOOL -> new SpoolQueueSink(vertx, q.name(), Path.of(q.spool().path()), q.idempotencyTtlMillis());
             case REDIS -> redisSink(q, credentials.get(q.redis().credentialsKey()),
                     commandTimeout(config.edge().limits().requestTimeoutMillis()));
-            case KAFKA -> throw new IllegalArgumentException("QueueBackend " + q.name()
-                    + ": type kafka is not available in this gateway build yet");
+            case KAFKA -> KafkaQueueSink.create(vertx, q.name(), q.kafka(), credentials.get(q.kafka().credentialsKey()),
+                    credentials.get(q.kafka().idempotencyRedis() == null ? null : q.kafka().idempotencyRedis().credentialsKey()),
+                    config.edge().limits().requestTimeoutMillis(), q.idempotencyTtlMillis());
         };
     }
 
@@ -143,9 +145,16 @@ public final class SinkFactory {
 
     private static boolean sameCredentials(QueueBackendConfig q, LiveConfig previous, GatewayCredentials credentials) {
         String key = q.redis() != null ? q.redis().credentialsKey() : q.kafka() != null ? q.kafka().credentialsKey() : null;
-        if (key == null || previous == null) {
+        if (previous == null) {
             return true;
         }
-        return previous.credentials().get(key).equals(credentials.get(key));
+        // A kafka backend also holds a connection to its idempotency Redis, with credentials of their own.
+        String redisKey = q.kafka() != null && q.kafka().idempotencyRedis() != null
+                ? q.kafka().idempotencyRedis().credentialsKey() : null;
+        return same(key, previous, credentials) && same(redisKey, previous, credentials);
+    }
+
+    private static boolean same(String key, LiveConfig previous, GatewayCredentials credentials) {
+        return key == null || previous.credentials().get(key).equals(credentials.get(key));
     }
 }
