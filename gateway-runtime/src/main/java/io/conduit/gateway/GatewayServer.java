@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     static final String QUICKSTART = "quickstart/quickstart.yaml";
+    static final int WEBSOCKET_MAX_FRAME = 1 << 20;
 
     private final GatewayOptions options;
     private final Vertx vertx;
@@ -75,7 +76,10 @@ public final class GatewayServer implements AutoCloseable {
                 .setIdleTimeout((int) limits.idleTimeoutMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHandle100ContinueAutomatically(false)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // One WebSocket frame is held whole while it is decoded; longer messages come as several frames.
+                .setMaxWebSocketFrameSize(WEBSOCKET_MAX_FRAME)
+                .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
         AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials, telemetry.metrics());
         return vertx.createHttpServer(trafficOptions).requestHandler(traffic)

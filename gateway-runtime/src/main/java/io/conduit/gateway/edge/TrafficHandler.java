@@ -8,6 +8,7 @@ import io.conduit.gateway.ingest.BodyProgress;
 import io.conduit.gateway.ingest.BuiltinEndpoints;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.routing.RouteMatch;
+import io.conduit.gateway.ws.WebSocketIngest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final ActiveConfig active;
     private final RuleHandler rules;
     private final Telemetry telemetry;
+    private final WebSocketIngest webSockets;
     private volatile boolean draining;
 
     public TrafficHandler(Vertx vertx, ActiveConfig active, Telemetry telemetry) {
@@ -30,6 +32,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         this.active = active;
         this.telemetry = telemetry;
         this.rules = new RuleHandler(vertx);
+        this.webSockets = new WebSocketIngest(rules);
     }
 
     public boolean draining() {
@@ -39,6 +42,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     /** After this, /readyz answers 503 so load balancers stop sending traffic. */
     public void startDraining() {
         draining = true;
+        webSockets.startDraining();
     }
 
     @Override
@@ -62,6 +66,10 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         }
         // Probes are not traffic: they get neither a log line nor a metric.
         Exchange exchange = telemetry.begin(request, RequestIds.of(request));
+        if (request.canUpgradeToWebSocket()) {
+            webSockets.handle(request, exchange, active);
+            return;
+        }
         LiveConfig live = active.acquire();
         if (live == null) {
             Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");

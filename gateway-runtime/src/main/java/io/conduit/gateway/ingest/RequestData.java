@@ -23,7 +23,10 @@ record RequestData(String requestId, String method, String path, Instant receive
                    ObjectNode pathVariables, String tenant, Exchange exchange) {
 
     static RequestData of(HttpServerRequest request, Exchange exchange, Map<String, String> pathVariables) {
-        String requestId = exchange.requestId();
+        return of(request, exchange, pathVariables, exchange.requestId());
+    }
+
+    static RequestData of(HttpServerRequest request, Exchange exchange, Map<String, String> pathVariables, String requestId) {
         ObjectNode headers = JsonNodeFactory.instance.objectNode();
         request.headers().names().forEach(name -> headers.put(name.toLowerCase(Locale.ROOT),
                 String.join(", ", request.headers().getAll(name))));

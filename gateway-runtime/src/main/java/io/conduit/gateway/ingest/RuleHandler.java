@@ -256,53 +256,74 @@ public final class RuleHandler {
 
     private Future<Void> queue(HttpServerRequest request, RequestData data, LiveConfig live, CompiledRoute route, long maxBody,
                                BodyProgress progress) {
-        RouteConfig.Queue q = route.config().queue();
-        QueueSink sink = live.queueSink(q.backend()).orElseThrow();
-        QueueBackendConfig backend = live.config().queueBackend(q.backend()).orElseThrow();
         long limit = Math.min(QUEUE_BODY_LIMIT, maxBody);
         rejectDeclaredOversize(request, limit);
         continueIfExpected(request);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         String idempotencyHeader = idempotencyKeyHeader(request);
-        return BodyReader.read(request, limit, progress).compose(body -> {
-            RouteTemplates t = route.templates();
-            Context before = data.context(body, Map.of(), Map.of());
-            String rendered = t.jobId() == null ? null : t.jobId().render(before);
-            String ruleJobId = rendered == null || rendered.isEmpty() ? null : rendered;
-            // The client's key names the job when the rule names none, so a repeat finds the same job.
-            String jobId = ruleJobId != null ? ruleJobId : idempotencyHeader;
-            String key = idempotencyHeader != null ? idempotencyHeader : ruleJobId;
-            QueueMessage message = new QueueMessage(
-                    t.queueName().render(before),
-                    jobId,
-                    q.jobName() != null ? q.jobName() : t.queueName().render(before),
-                    t.message().render(before),
-                    options(q, t, before, backend),
-                    data.requestId(),
-                    request.getHeader(HttpHeaders.CONTENT_TYPE),
-                    data.tenant(),
-                    data.exchange().trace().traceparent(),
-                    data.exchange().trace().tracestate(),
-                    key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body)));
-            return Retry.withBackoff(vertx, deadline, () -> data.exchange().timedWrite(sink.name(), "queue",
-                            () -> sink.send(message)), () -> data.exchange().metrics().retry(sink.name()))
-                    .recover(e -> {
-                        if (!(e instanceof GatewayException g) || g.code().status() >= 500) {
-                            data.exchange().backendEvent(sink.name(), "write-failed", "the message was not taken", e);
-                        }
-                        return Future.failedFuture(e instanceof GatewayException ? e
-                                : GatewayException.unavailable("queue backend " + sink.name() + " did not take the message", e));
-                    })
-                    .compose(ref -> {
-                        data.exchange().queued(sink.name(), ref.queue(), ref.jobId());
-                        Context after = data.context(body, Map.of(Root.QUEUE_REF, ConfigJson.MAPPER.valueToTree(ref)), Map.of());
-                        ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
-                        defaultBody.set("queueRef", ConfigJson.MAPPER.valueToTree(ref));
-                        // A repeat wrote nothing, so it sends no second follow-up either.
-                        Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
-                        return followed.compose(v -> respond(request, route, after, 202, defaultBody));
-                    });
-        });
+        return BodyReader.read(request, limit, progress).compose(body -> send(data, live, route, body,
+                request.getHeader(HttpHeaders.CONTENT_TYPE), idempotencyHeader, deadline)
+                .compose(ref -> {
+                    Context after = data.context(body, Map.of(Root.QUEUE_REF, ConfigJson.MAPPER.valueToTree(ref)), Map.of());
+                    ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
+                    defaultBody.set("queueRef", ConfigJson.MAPPER.valueToTree(ref));
+                    // A repeat wrote nothing, so it sends no second follow-up either.
+                    Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
+                    return followed.compose(v -> respond(request, route, after, 202, defaultBody));
+                }));
+    }
+
+    /**
+     * One message of a WebSocket rule ({@code when.ws}), queued like a request body: templates see the
+     * upgrade request's headers, query and path, {@code $body} is the message, {@code $request.id} is
+     * {@code messageId}. Completes with the queueRef once the backend holds it.
+     */
+    public Future<QueueRef> enqueueMessage(HttpServerRequest upgrade, Exchange exchange, LiveConfig live, RouteMatch.Found found,
+                                           JsonNode body, String messageId) {
+        RequestData data = RequestData.of(upgrade, exchange, found.pathVariables(), messageId);
+        long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
+        try {
+            return send(data, live, found.route(), body, "application/json", null, deadline);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    /** Renders the rule's message for {@code body} and sends it, retried within the deadline. */
+    private Future<QueueRef> send(RequestData data, LiveConfig live, CompiledRoute route, JsonNode body, String contentType,
+                                  String idempotencyHeader, long deadline) {
+        RouteConfig.Queue q = route.config().queue();
+        QueueSink sink = live.queueSink(q.backend()).orElseThrow();
+        QueueBackendConfig backend = live.config().queueBackend(q.backend()).orElseThrow();
+        RouteTemplates t = route.templates();
+        Context before = data.context(body, Map.of(), Map.of());
+        String rendered = t.jobId() == null ? null : t.jobId().render(before);
+        String ruleJobId = rendered == null || rendered.isEmpty() ? null : rendered;
+        // The client's key names the job when the rule names none, so a repeat finds the same job.
+        String jobId = ruleJobId != null ? ruleJobId : idempotencyHeader;
+        String key = idempotencyHeader != null ? idempotencyHeader : ruleJobId;
+        QueueMessage message = new QueueMessage(
+                t.queueName().render(before),
+                jobId,
+                q.jobName() != null ? q.jobName() : t.queueName().render(before),
+                t.message().render(before),
+                options(q, t, before, backend),
+                data.requestId(),
+                contentType,
+                data.tenant(),
+                data.exchange().trace().traceparent(),
+                data.exchange().trace().tracestate(),
+                key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body)));
+        return Retry.withBackoff(vertx, deadline, () -> data.exchange().timedWrite(sink.name(), "queue",
+                        () -> sink.send(message)), () -> data.exchange().metrics().retry(sink.name()))
+                .recover(e -> {
+                    if (!(e instanceof GatewayException g) || g.code().status() >= 500) {
+                        data.exchange().backendEvent(sink.name(), "write-failed", "the message was not taken", e);
+                    }
+                    return Future.failedFuture(e instanceof GatewayException ? e
+                            : GatewayException.unavailable("queue backend " + sink.name() + " did not take the message", e));
+                })
+                .onSuccess(ref -> data.exchange().queued(sink.name(), ref.queue(), ref.jobId()));
     }
 
     /** The {@code Idempotency-Key} header, held to the job id rules since it may become the job id. */

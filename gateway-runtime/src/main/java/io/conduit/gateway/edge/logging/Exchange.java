@@ -112,6 +112,19 @@ public final class Exchange {
         telemetry.log().write(line);
     }
 
+    /** The request became a WebSocket: counted as a 101; the connection writes its own ws.* lines. */
+    public void upgraded() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        telemetry.metrics().requestFinished(rule, request.method().name(), 101, tenant, System.nanoTime() - startNanos, 0, 0);
+    }
+
+    public Telemetry telemetry() {
+        return telemetry;
+    }
+
     /** Records the request's metrics and log line; only the first call counts. */
     public void finish() {
         if (finished) {
