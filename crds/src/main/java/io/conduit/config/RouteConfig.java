@@ -19,7 +19,12 @@ public record RouteConfig(
         Blob blob,
         Queue queue,
         Respond respond,
-        Enqueue onComplete) {
+        Enqueue onComplete,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean record) {
+
+    public RouteConfig(String id, long generation, Match match, Blob blob, Queue queue, Respond respond, Enqueue onComplete) {
+        this(id, generation, match, blob, queue, respond, onComplete, false);
+    }
 
     /** {@code ws} is set for a WebSocket rule: its path takes upgrades, each message is one queued job. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

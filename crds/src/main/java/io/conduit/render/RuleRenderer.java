@@ -102,8 +102,8 @@ final class RuleRenderer {
             }
             onComplete = new RouteConfig.Enqueue(name, onComplete.to(), onComplete.envelope());
         }
-        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete),
-                null, false);
+        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete,
+                written.record()), null, false);
     }
 
     /** The rule as written, checked on its own; backend names stay as given (null when defaulted). */
@@ -138,7 +138,8 @@ final class RuleRenderer {
             check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
             onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
         }
-        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete);
+        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete,
+                Boolean.TRUE.equals(spec.record()));
     }
 
     private static Outcome invalid(ResourceId id, String message) {

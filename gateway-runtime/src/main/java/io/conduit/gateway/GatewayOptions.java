@@ -28,6 +28,7 @@ public record GatewayOptions(
 
     static final String USAGE = """
             usage: java -jar conduit-gateway.jar [options]
+                   java -jar conduit-gateway.jar replay FILE --target URL   (send recorded requests again)
               --config DIR          folder of resource YAML to serve (default: the built-in quickstart)
               --port N              traffic port (default 8080)
               --host ADDR           traffic bind address (default 0.0.0.0)

@@ -12,6 +12,7 @@ import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.ReloadLog;
 import io.conduit.gateway.edge.logging.Telemetry;
 import io.conduit.gateway.edge.metrics.Metrics;
+import io.conduit.gateway.replay.RequestRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -37,6 +38,7 @@ public final class GatewayServer implements AutoCloseable {
     private final ResourceConfigLoader loader;
     private final TrafficHandler traffic;
     private final Telemetry telemetry;
+    private final RequestRecorder recorder;
     private HttpServer trafficServer;
     private HttpServer adminServer;
     private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
@@ -53,7 +55,8 @@ public final class GatewayServer implements AutoCloseable {
         this.active = new ActiveConfig(vertx);
         active.onOutcome(new ReloadLog(telemetry));
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
-        this.traffic = new TrafficHandler(vertx, active, telemetry);
+        this.recorder = new RequestRecorder(metrics);
+        this.traffic = new TrafficHandler(vertx, active, telemetry, recorder);
     }
 
     /** Loads the config, then listens. An invalid initial config still starts (not ready) and waits for a fix. */
@@ -210,6 +213,7 @@ public final class GatewayServer implements AutoCloseable {
         await(adminServer == null ? null : adminServer.close());
         active.close();
         await(vertx.close());
+        recorder.close();
         telemetry.log().close();
     }
 }

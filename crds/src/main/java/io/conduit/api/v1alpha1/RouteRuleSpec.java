@@ -22,7 +22,9 @@ public record RouteRuleSpec(
         @JsonPropertyDescription("EdgeGateways that serve this rule.") List<GatewayRef> gatewayRefs,
         @Required When when,
         @Required Send send,
-        OnComplete onComplete) {
+        OnComplete onComplete,
+        @JsonPropertyDescription("Record this rule's requests for replay (see the EdgeGateway's record settings).")
+        Boolean record) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GatewayRef(@Required String name,

@@ -7,6 +7,7 @@ import io.conduit.gateway.edge.logging.Telemetry;
 import io.conduit.gateway.ingest.BodyProgress;
 import io.conduit.gateway.ingest.BuiltinEndpoints;
 import io.conduit.gateway.ingest.RuleHandler;
+import io.conduit.gateway.replay.RequestRecorder;
 import io.conduit.gateway.routing.RouteMatch;
 import io.conduit.gateway.ws.WebSocketIngest;
 import io.vertx.core.Future;
@@ -25,12 +26,14 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final RuleHandler rules;
     private final Telemetry telemetry;
     private final WebSocketIngest webSockets;
+    private final RequestRecorder recorder;
     private volatile boolean draining;
 
-    public TrafficHandler(Vertx vertx, ActiveConfig active, Telemetry telemetry) {
+    public TrafficHandler(Vertx vertx, ActiveConfig active, Telemetry telemetry, RequestRecorder recorder) {
         this.vertx = vertx;
         this.active = active;
         this.telemetry = telemetry;
+        this.recorder = recorder;
         this.rules = new RuleHandler(vertx);
         this.webSockets = new WebSocketIngest(rules);
     }
@@ -141,6 +144,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             case RouteMatch.Found found -> {
                 exchange.rule(found.route().id());
                 BodyProgress progress = new BodyProgress();
+                recorder.maybeRecord(exchange, live.config().edge().recording(), found.route(), progress);
                 watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
                 yield rules.handle(request, exchange, live, found, progress);
             }

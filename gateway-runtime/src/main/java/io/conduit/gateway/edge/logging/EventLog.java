@@ -33,14 +33,15 @@ public final class EventLog implements AutoCloseable {
     private static final String STOP = "";
 
     private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(CAPACITY);
-    private final Writer out;
+    private volatile Writer out;
+    private final java.util.concurrent.Callable<Writer> opener;
     private final boolean ownsOut;
     private final Metrics metrics;
     private final Thread writer;
     private volatile boolean closed;
 
-    private EventLog(Writer out, boolean ownsOut, Metrics metrics) {
-        this.out = out;
+    private EventLog(java.util.concurrent.Callable<Writer> opener, boolean ownsOut, Metrics metrics) {
+        this.opener = opener;
         this.ownsOut = ownsOut;
         this.metrics = metrics;
         this.writer = Thread.ofPlatform().daemon().name("conduit-event-log").start(this::run);
@@ -49,14 +50,25 @@ public final class EventLog implements AutoCloseable {
     /** Lines to {@code file} (appended; parent folders created), or to stdout when {@code file} is null. */
     public static EventLog open(Path file, Metrics metrics) throws IOException {
         if (file == null) {
-            return new EventLog(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false, metrics);
+            return new EventLog(() -> new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false,
+                    metrics);
         }
+        Writer writer = openFile(file);
+        return new EventLog(() -> writer, true, metrics);
+    }
+
+    /** Lines to {@code file}, opened by the writer thread (so a caller on the event loop never touches the disk). */
+    public static EventLog openLazily(Path file, Metrics metrics) {
+        return new EventLog(() -> openFile(file), true, metrics);
+    }
+
+    private static Writer openFile(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        return new EventLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE), true, metrics);
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
     }
 
     /** A new event of {@code type} with its timestamp; fill it in and {@link #write} it. */
@@ -73,6 +85,13 @@ public final class EventLog implements AutoCloseable {
 
     private void run() {
         List<String> batch = new ArrayList<>();
+        try {
+            out = opener.call();
+        } catch (Exception e) {
+            LOG.error("the JSON log cannot be opened; its lines are dropped: {}", e.getMessage());
+            closed = true;
+            return;
+        }
         try {
             while (true) {
                 String first = lines.take();
@@ -111,6 +130,9 @@ public final class EventLog implements AutoCloseable {
         try {
             lines.put(STOP);
             writer.join(TimeUnit.SECONDS.toMillis(5));
+            if (out == null) {
+                return;
+            }
             if (ownsOut) {
                 out.close();
             } else {

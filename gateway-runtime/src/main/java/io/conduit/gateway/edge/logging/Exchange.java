@@ -31,6 +31,7 @@ public final class Exchange {
     private String jobId;
     private String queue;
     private boolean finished;
+    private final List<Runnable> onFinish = new ArrayList<>(1);
 
     Exchange(Telemetry telemetry, HttpServerRequest request, String requestId) {
         this.telemetry = telemetry;
@@ -125,12 +126,22 @@ public final class Exchange {
         return telemetry;
     }
 
+    /** Runs {@code action} when the request has ended (answered or abandoned), after its status is known. */
+    public void onFinish(Runnable action) {
+        onFinish.add(action);
+    }
+
+    public HttpServerRequest request() {
+        return request;
+    }
+
     /** Records the request's metrics and log line; only the first call counts. */
     public void finish() {
         if (finished) {
             return;
         }
         finished = true;
+        onFinish.forEach(Runnable::run);
         var response = request.response();
         int status = response.ended() ? response.getStatusCode() : CLIENT_CLOSED;
         long nanos = System.nanoTime() - startNanos;
