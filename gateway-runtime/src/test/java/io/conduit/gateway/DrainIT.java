@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DrainIT {
     static final int UPLOADS = 6;
     static final int CHUNK = 4096;
-    static final int CHUNKS = 24;
+    static final int CHUNKS = 40;
     static final long CHUNK_PAUSE_MILLIS = 100;
 
     @TempDir
