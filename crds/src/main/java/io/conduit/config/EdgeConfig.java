@@ -10,13 +10,44 @@ public record EdgeConfig(
         Auth auth,
         Cors cors,
         Limits limits,
-        List<RateLimit> rateLimits) {
+        List<RateLimit> rateLimits,
+        Record record) {
 
     public static final EdgeConfig DEFAULTS = new EdgeConfig(null, null, Limits.DEFAULTS, List.of());
 
     public EdgeConfig {
         limits = limits == null ? Limits.DEFAULTS : limits;
         rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+    }
+
+    /** The record settings, defaults when none were given (null stays out of the rendered JSON and its revision). */
+    public Record recording() {
+        return record == null ? Record.DEFAULTS : record;
+    }
+
+    public EdgeConfig(Auth auth, Cors cors, Limits limits, List<RateLimit> rateLimits) {
+        this(auth, cors, limits, rateLimits, null);
+    }
+
+    /**
+     * Request recording: {@code enabled} records every request, else only rules with {@code record: true};
+     * header values named in {@code redactHeaders} (lower case) are never written.
+     */
+    public record Record(boolean enabled, String path, long maxBodyBytes, List<String> redactHeaders) {
+        public static final String DEFAULT_PATH = "conduit-data/record.jsonl";
+        public static final long DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+        public static final List<String> ALWAYS_REDACTED = List.of("authorization", "proxy-authorization", "cookie",
+                "set-cookie", "x-token", "x-api-key");
+        public static final Record DEFAULTS = new Record(false, DEFAULT_PATH, DEFAULT_MAX_BODY_BYTES, ALWAYS_REDACTED);
+
+        public Record {
+            path = path == null ? DEFAULT_PATH : path;
+            java.util.Set<String> names = new java.util.TreeSet<>(ALWAYS_REDACTED);
+            if (redactHeaders != null) {
+                redactHeaders.forEach(h -> names.add(h.toLowerCase(java.util.Locale.ROOT)));
+            }
+            redactHeaders = List.copyOf(names);
+        }
     }
 
     /** Tokens live in the credentials under {@code credentialsKey}. */

@@ -19,13 +19,29 @@ public record RouteConfig(
         Blob blob,
         Queue queue,
         Respond respond,
-        Enqueue onComplete) {
+        Enqueue onComplete,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean record) {
 
+    public RouteConfig(String id, long generation, Match match, Blob blob, Queue queue, Respond respond, Enqueue onComplete) {
+        this(id, generation, match, blob, queue, respond, onComplete, false);
+    }
+
+    /** {@code ws} is set for a WebSocket rule: its path takes upgrades, each message is one queued job. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Match(String method, String path, String contentType, List<Header> headers) {
+    public record Match(String method, String path, String contentType, List<Header> headers, WebSocket ws) {
         public Match {
             headers = headers == null ? List.of() : List.copyOf(headers);
         }
+
+        public Match(String method, String path, String contentType, List<Header> headers) {
+            this(method, path, contentType, headers, null);
+        }
+    }
+
+    public record WebSocket(long maxMessageSize, long idleTimeoutMillis, long pingIntervalMillis) {
+        public static final long DEFAULT_MAX_MESSAGE_SIZE = 1L << 20;
+        public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+        public static final long DEFAULT_PING_INTERVAL_MILLIS = 20_000;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

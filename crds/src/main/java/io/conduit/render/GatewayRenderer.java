@@ -309,7 +309,13 @@ public final class GatewayRenderer {
         List<EdgeConfig.RateLimit> rateLimits = spec.rateLimits() == null ? List.of() : spec.rateLimits().stream()
                 .map(GatewayRenderer::rateLimit)
                 .toList();
-        return new EdgeConfig(auth, cors, limits, rateLimits);
+        EdgeConfig.Record record = null;
+        if (spec.record() != null) {
+            var r = spec.record();
+            record = new EdgeConfig.Record(Boolean.TRUE.equals(r.enabled()), r.path(), r.maxBodySize() == null
+                    ? EdgeConfig.Record.DEFAULT_MAX_BODY_BYTES : Quantities.parseBytes(r.maxBodySize()), r.redactHeaders());
+        }
+        return new EdgeConfig(auth, cors, limits, rateLimits, record);
     }
 
     private static EdgeConfig.RateLimit rateLimit(EdgeGatewaySpec.RateLimit r) {

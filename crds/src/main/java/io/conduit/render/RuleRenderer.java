@@ -102,15 +102,17 @@ final class RuleRenderer {
             }
             onComplete = new RouteConfig.Enqueue(name, onComplete.to(), onComplete.envelope());
         }
-        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete),
-                null, false);
+        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete,
+                written.record()), null, false);
     }
 
     /** The rule as written, checked on its own; backend names stay as given (null when defaulted). */
     private static RouteConfig written(RouteRuleSpec spec, String routeId, long generation) {
-        check(spec != null && spec.when() != null && spec.when().http() != null, "spec.when.http is required");
+        check(spec != null && spec.when() != null && (spec.when().http() != null || spec.when().ws() != null),
+                "spec.when.http (or spec.when.ws) is required");
+        check(spec.when().http() == null || spec.when().ws() == null, "exactly one of when.http and when.ws must be set");
         check(spec.send() != null, "spec.send is required");
-        RouteConfig.Match match = match(spec.when().http());
+        RouteConfig.Match match = spec.when().ws() != null ? wsMatch(spec) : match(spec.when().http());
         boolean isBlob = spec.send().blob() != null;
         check(isBlob != (spec.send().queue() != null), "exactly one of send.blob and send.queue must be set");
         RouteConfig.Blob blob = null;
@@ -136,11 +138,33 @@ final class RuleRenderer {
             check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
             onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
         }
-        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete);
+        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete,
+                Boolean.TRUE.equals(spec.record()));
     }
 
     private static Outcome invalid(ResourceId id, String message) {
         return new Outcome(null, new Problem(id, Problem.INVALID, message), false);
+    }
+
+    /** A WebSocket rule: a GET upgrade on the path; every message goes to the queue, acknowledged with its queueRef. */
+    private static RouteConfig.Match wsMatch(RouteRuleSpec spec) {
+        RouteRuleSpec.WsMatch ws = spec.when().ws();
+        check(ws.path() != null, "when.ws.path is required");
+        PathPattern.parse(ws.path());
+        check(spec.send().queue() != null && spec.send().blob() == null,
+                "a when.ws rule sends each message to a queue: use send.queue");
+        check(spec.send().respond() == null, "send.respond does not apply to when.ws: each message is acknowledged with "
+                + "a frame holding its queueRef");
+        check(spec.onComplete() == null, "onComplete does not apply to when.ws rules");
+        long max = ws.maxMessageSize() == null ? RouteConfig.WebSocket.DEFAULT_MAX_MESSAGE_SIZE
+                : Quantities.parseBytes(ws.maxMessageSize());
+        check(max > 0 && max <= Integer.MAX_VALUE, "when.ws.maxMessageSize must be between 1 byte and 2Gi");
+        long idle = ws.idleTimeout() == null ? RouteConfig.WebSocket.DEFAULT_IDLE_TIMEOUT_MILLIS
+                : io.conduit.api.Durations.parse(ws.idleTimeout()).toMillis();
+        long ping = ws.pingInterval() == null ? RouteConfig.WebSocket.DEFAULT_PING_INTERVAL_MILLIS
+                : io.conduit.api.Durations.parse(ws.pingInterval()).toMillis();
+        check(idle > 0 && ping > 0, "when.ws.idleTimeout and pingInterval must be more than 0");
+        return new RouteConfig.Match("GET", ws.path(), null, List.of(), new RouteConfig.WebSocket(max, idle, ping));
     }
 
     private static RouteConfig.Match match(RouteRuleSpec.HttpMatch http) {

@@ -12,10 +12,23 @@ public record GatewayOptions(
         String gatewayName,
         String adminToken,
         Path renderedConfig,
-        Path credentialsFile) {
+        Path credentialsFile,
+        Path logFile,
+        java.time.Duration drainGrace) {
+
+    /** How long a SIGTERM waits for requests in flight by default (Kubernetes allows 30 s before SIGKILL). */
+    public static final java.time.Duration DEFAULT_DRAIN_GRACE = java.time.Duration.ofSeconds(25);
+
+    /** Options with the JSON log on stdout and the default drain grace period. */
+    public GatewayOptions(Path configDir, String host, int port, String adminHost, int adminPort, String gatewayName,
+                          String adminToken, Path renderedConfig, Path credentialsFile) {
+        this(configDir, host, port, adminHost, adminPort, gatewayName, adminToken, renderedConfig, credentialsFile, null,
+                DEFAULT_DRAIN_GRACE);
+    }
 
     static final String USAGE = """
             usage: java -jar conduit-gateway.jar [options]
+                   java -jar conduit-gateway.jar replay FILE --target URL   (send recorded requests again)
               --config DIR          folder of resource YAML to serve (default: the built-in quickstart)
               --port N              traffic port (default 8080)
               --host ADDR           traffic bind address (default 0.0.0.0)
@@ -26,6 +39,8 @@ public record GatewayOptions(
               --gateway-config F    a rendered GatewayConfig (JSON) to serve instead of a folder, as the
                                     operator mounts it; reloaded when it changes
               --credentials F       the credentials that config refers to (JSON), as the operator mounts them
+              --log F               write the JSON request/event log to file F (default: stdout)
+              --drain-grace SECS    on SIGTERM, how long requests in flight may take to finish (default 25)
             """;
 
     static GatewayOptions parse(String[] args) {
@@ -38,6 +53,8 @@ public record GatewayOptions(
         String token = System.getenv("CONDUIT_ADMIN_TOKEN");
         Path rendered = null;
         Path credentials = null;
+        Path log = null;
+        java.time.Duration grace = DEFAULT_DRAIN_GRACE;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -50,6 +67,11 @@ public record GatewayOptions(
                 case "--admin-token-file" -> token = readToken(Path.of(value(args, ++i, arg)));
                 case "--gateway-config" -> rendered = Path.of(value(args, ++i, arg));
                 case "--credentials" -> credentials = Path.of(value(args, ++i, arg));
+                case "--log" -> {
+                    String v = value(args, ++i, arg);
+                    log = v.equals("-") ? null : Path.of(v);
+                }
+                case "--drain-grace" -> grace = seconds(value(args, ++i, arg), arg);
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + arg);
             }
@@ -58,7 +80,19 @@ public record GatewayOptions(
             throw new UsageException("--config and --gateway-config are exclusive: a folder of resources, or a rendered config");
         }
         return new GatewayOptions(config, host, port, adminHost, adminPort, gateway,
-                token == null || token.isBlank() ? null : token.trim(), rendered, credentials);
+                token == null || token.isBlank() ? null : token.trim(), rendered, credentials, log, grace);
+    }
+
+    private static java.time.Duration seconds(String text, String option) {
+        try {
+            double s = Double.parseDouble(text.endsWith("s") ? text.substring(0, text.length() - 1) : text);
+            if (s < 0 || s > 3600 || Double.isNaN(s)) {
+                throw new NumberFormatException();
+            }
+            return java.time.Duration.ofMillis(Math.round(s * 1000));
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " takes seconds between 0 and 3600, not '" + text + "'");
+        }
     }
 
     private static String value(String[] args, int i, String option) {

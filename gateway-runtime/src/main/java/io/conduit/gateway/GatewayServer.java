@@ -7,6 +7,12 @@ import io.conduit.gateway.config.FolderWatcher;
 import io.conduit.gateway.config.ResourceConfigLoader;
 import io.conduit.gateway.config.ResourceFolder;
 import io.conduit.gateway.edge.TrafficHandler;
+import io.conduit.gateway.edge.drain.Drain;
+import io.conduit.gateway.edge.logging.EventLog;
+import io.conduit.gateway.edge.logging.ReloadLog;
+import io.conduit.gateway.edge.logging.Telemetry;
+import io.conduit.gateway.edge.metrics.Metrics;
+import io.conduit.gateway.replay.RequestRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -24,22 +30,33 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     static final String QUICKSTART = "quickstart/quickstart.yaml";
+    static final int WEBSOCKET_MAX_FRAME = 1 << 20;
 
     private final GatewayOptions options;
     private final Vertx vertx;
     private final ActiveConfig active;
     private final ResourceConfigLoader loader;
     private final TrafficHandler traffic;
+    private final Telemetry telemetry;
+    private final RequestRecorder recorder;
     private HttpServer trafficServer;
     private HttpServer adminServer;
     private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
 
     public GatewayServer(GatewayOptions options) {
         this.options = options;
+        Metrics metrics = new Metrics();
+        try {
+            this.telemetry = new Telemetry(metrics, EventLog.open(options.logFile(), metrics));
+        } catch (IOException e) {
+            throw new GatewayOptions.UsageException("cannot open the log file " + options.logFile() + ": " + e.getMessage());
+        }
         this.vertx = Vertx.vertx();
         this.active = new ActiveConfig(vertx);
+        active.onOutcome(new ReloadLog(telemetry));
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
-        this.traffic = new TrafficHandler(vertx, active);
+        this.recorder = new RequestRecorder(metrics);
+        this.traffic = new TrafficHandler(vertx, active, telemetry, recorder);
     }
 
     /** Loads the config, then listens. An invalid initial config still starts (not ready) and waits for a fix. */
@@ -62,9 +79,12 @@ public final class GatewayServer implements AutoCloseable {
                 .setIdleTimeout((int) limits.idleTimeoutMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHandle100ContinueAutomatically(false)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // One WebSocket frame is held whole while it is decoded; longer messages come as several frames.
+                .setMaxWebSocketFrameSize(WEBSOCKET_MAX_FRAME)
+                .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
-        AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials);
+        AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials, telemetry.metrics());
         return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
                 .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests()).listen()
                 .compose(server -> {
@@ -162,11 +182,15 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static void await(Future<Void> future) {
+        await(future, 30_000);
+    }
+
+    private static void await(Future<Void> future, long millis) {
         if (future == null) {
             return;
         }
         try {
-            future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            future.toCompletionStage().toCompletableFuture().get(millis, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("shutdown step did not finish cleanly: {}", e.toString());
         }
@@ -183,9 +207,13 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         // Awaited from the calling thread: a Vert.x instance cannot report its own close to its own event loop.
-        await(trafficServer == null ? null : trafficServer.close());
+        // Requests in flight finish first (up to the grace period); only then are the backends closed.
+        await(Drain.run(vertx, trafficServer, telemetry.metrics(), telemetry.log(), options.drainGrace()),
+                options.drainGrace().toMillis() + 5_000);
         await(adminServer == null ? null : adminServer.close());
         active.close();
         await(vertx.close());
+        recorder.close();
+        telemetry.log().close();
     }
 }

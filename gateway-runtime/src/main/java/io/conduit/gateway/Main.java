@@ -3,7 +3,10 @@ package io.conduit.gateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar conduit-gateway.jar [--config DIR] [--port N] ...}: run one standalone gateway. */
+/**
+ * {@code java -jar conduit-gateway.jar [--config DIR] [--port N] ...}: run one standalone gateway;
+ * {@code java -jar conduit-gateway.jar replay FILE --target URL}: send recorded requests again.
+ */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -11,6 +14,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("replay")) {
+            System.exit(io.conduit.gateway.replay.Replay.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out,
+                    System.err));
+            return;
+        }
         GatewayOptions options;
         try {
             options = GatewayOptions.parse(args);

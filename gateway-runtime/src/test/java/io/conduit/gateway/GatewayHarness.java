@@ -38,10 +38,17 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     static GatewayHarness start(Path root, String rulesYaml, String adminToken) throws Exception {
+        return start(root, rulesYaml, adminToken, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As above, with the options adjusted by {@code tweak} (log file, drain grace). */
+    static GatewayHarness start(Path root, String rulesYaml, String adminToken,
+                                java.util.function.UnaryOperator<GatewayOptions> tweak) throws Exception {
         Path config = Files.createDirectories(root.resolve("config"));
         Files.writeString(config.resolve("backends.yaml"), backends(root));
         Files.writeString(config.resolve("rules.yaml"), rulesYaml);
-        GatewayOptions options = new GatewayOptions(config, "127.0.0.1", 0, "127.0.0.1", 0, null, adminToken, null, null);
+        GatewayOptions options = tweak.apply(new GatewayOptions(config, "127.0.0.1", 0, "127.0.0.1", 0, null, adminToken, null,
+                null));
         GatewayServer server = new GatewayServer(options);
         server.start().toCompletionStage().toCompletableFuture().get();
         return new GatewayHarness(root, server);

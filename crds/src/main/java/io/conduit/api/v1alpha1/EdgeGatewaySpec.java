@@ -24,7 +24,8 @@ public record EdgeGatewaySpec(
         Auth auth,
         Cors cors,
         Limits limits,
-        List<RateLimit> rateLimits) {
+        List<RateLimit> rateLimits,
+        @JsonPropertyDescription("Record requests (metadata and bodies) as JSON lines for replay.") Record record) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Service(ServiceType type, @Min(1) Integer port, Map<String, String> annotations) {
@@ -73,6 +74,17 @@ public record EdgeGatewaySpec(
             @Required @Min(1) Integer requestsPerSecond,
             @Min(1) Integer burst,
             @JsonPropertyDescription("Share the bucket across replicas through Redis.") Boolean global) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Record(
+            @JsonPropertyDescription("Record every request (default false; a RouteRule may set record: true for its own).")
+            Boolean enabled,
+            @JsonPropertyDescription("File the JSON lines are appended to (default conduit-data/record.jsonl).") String path,
+            @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Body bytes kept per request (default 64Ki).")
+            String maxBodySize,
+            @JsonPropertyDescription("Headers recorded as [redacted], besides Authorization, Cookie and X-Token.")
+            List<String> redactHeaders) {
     }
 
     public enum RateLimitKey {

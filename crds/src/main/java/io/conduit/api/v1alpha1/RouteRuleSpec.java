@@ -22,14 +22,36 @@ public record RouteRuleSpec(
         @JsonPropertyDescription("EdgeGateways that serve this rule.") List<GatewayRef> gatewayRefs,
         @Required When when,
         @Required Send send,
-        OnComplete onComplete) {
+        OnComplete onComplete,
+        @JsonPropertyDescription("Record this rule's requests for replay (see the EdgeGateway's record settings).")
+        Boolean record) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GatewayRef(@Required String name,
                              @JsonPropertyDescription("Defaults to the rule's namespace.") String namespace) {
     }
 
-    public record When(@Required HttpMatch http) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.http) != has(self.ws)", message = "exactly one of when.http and when.ws must be set")
+    public record When(HttpMatch http,
+                       @JsonPropertyDescription("WebSocket ingest: every message on a connection to this path is queued.")
+                       WsMatch ws) {
+        /** An HTTP rule. */
+        public When(HttpMatch http) {
+            this(http, null);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WsMatch(
+            @Required @Pattern("^/.*") @JsonPropertyDescription("Exact (/events), prefix (/ws/**) or template (/ws/{device}).")
+            String path,
+            @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Largest message accepted (default 1Mi); a larger one closes the connection with 1009.")
+            String maxMessageSize,
+            @Pattern(io.conduit.api.Durations.PATTERN) @JsonPropertyDescription("Close a connection silent this long (default 60s).")
+            String idleTimeout,
+            @Pattern(io.conduit.api.Durations.PATTERN) @JsonPropertyDescription("Ping the client this often (default 20s).")
+            String pingInterval) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -9,6 +9,7 @@ import io.conduit.gateway.config.SinkFactory;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.RequestIds;
 import io.conduit.gateway.edge.Responses;
+import io.conduit.gateway.edge.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -19,7 +20,7 @@ import java.security.MessageDigest;
 import java.util.function.Supplier;
 
 /**
- * The admin port: {@code GET /admin/config} (revision, source, problems, config) and
+ * The admin port: {@code GET /metrics} (Prometheus text), {@code GET /admin/config} (revision, source, problems, config) and
  * {@code PUT /admin/config} (the operator's push; admin token required when one is configured).
  * Never exposed through the Service.
  */
@@ -29,11 +30,13 @@ public final class AdminApi {
     private final ActiveConfig active;
     private final String adminToken;
     private final Supplier<GatewayCredentials> credentials;
+    private final Metrics metrics;
 
-    public AdminApi(ActiveConfig active, String adminToken, Supplier<GatewayCredentials> credentials) {
+    public AdminApi(ActiveConfig active, String adminToken, Supplier<GatewayCredentials> credentials, Metrics metrics) {
         this.active = active;
         this.adminToken = adminToken;
         this.credentials = credentials;
+        this.metrics = metrics;
     }
 
     public Router router(Vertx vertx) {
@@ -43,6 +46,7 @@ public final class AdminApi {
             ctx.next();
         });
         router.get("/admin/config").handler(this::show);
+        router.get("/metrics").handler(this::metrics);
         router.put("/admin/config")
                 .handler(BodyHandler.create().setBodyLimit(MAX_CONFIG_BYTES))
                 .handler(this::authorize)
@@ -58,6 +62,17 @@ public final class AdminApi {
             body.set("config", ConfigJson.MAPPER.valueToTree(config));
         }
         Responses.json(ctx.request(), 200, body);
+    }
+
+    /** Prometheus text exposition format 0.0.4 (what every Prometheus scrapes). */
+    private void metrics(RoutingContext ctx) {
+        ctx.vertx().executeBlocking(metrics::scrape, false).onComplete(ar -> {
+            if (ar.failed()) {
+                Responses.error(ctx.request(), ar.cause());
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(ar.result());
+        });
     }
 
     private void authorize(RoutingContext ctx) {

@@ -34,8 +34,13 @@ public final class ActiveConfig {
                          List<ConfigProblem> problems) {
     }
 
+    /** What became of one load or push: {@code result} is applied, unchanged or refused. */
+    public record Outcome(String result, String source, String revision, List<ConfigProblem> problems) {
+    }
+
     private final Vertx vertx;
     private final SinkFactory factory;
+    private volatile java.util.function.Consumer<Outcome> listener = outcome -> { };
     private final AtomicReference<LiveConfig> current = new AtomicReference<>();
     private volatile Status status = new Status(null, null, null, null, null, List.of());
     /** The last apply asked for; the next one starts when it ends. Guarded by {@code this}. */
@@ -56,6 +61,11 @@ public final class ActiveConfig {
         }
     }
 
+    /** Tells {@code listener} of every load and push (metrics and the JSON log listen). */
+    public void onOutcome(java.util.function.Consumer<Outcome> listener) {
+        this.listener = listener;
+    }
+
     public LiveConfig peek() {
         return current.get();
     }
@@ -71,6 +81,7 @@ public final class ActiveConfig {
                 List.copyOf(problems));
         problems.forEach(p -> LOG.warn("config from {} refused: {} {}: {}", source, p.file() == null ? "" : p.file(),
                 p.resource() == null ? "" : p.resource(), p.message()));
+        listener.accept(new Outcome("refused", source, live == null ? null : live.revision(), List.copyOf(problems)));
     }
 
     /**
@@ -92,6 +103,7 @@ public final class ActiveConfig {
         if (previous != null && previous.revision().equals(config.revision())) {
             status = new Status(previous.revision(), status.source(), status.loadedAt(), Instant.now().toString(), source,
                     List.of());
+            listener.accept(new Outcome("unchanged", source, previous.revision(), List.of()));
             return Future.succeededFuture(previous.revision());
         }
         Map<BlobBackendConfig, BlobSink> blobs = new HashMap<>();
@@ -118,6 +130,7 @@ public final class ActiveConfig {
         current.set(next);
         status = new Status(next.revision(), source, Instant.now().toString(), Instant.now().toString(), source, List.of());
         LOG.info("serving config revision {} from {} ({} routes)", next.revision(), source, next.config().routes().size());
+        listener.accept(new Outcome("applied", source, next.revision(), List.of()));
         if (previous != null) {
             previous.retire(() -> closeUnused(previous, next));
         }

@@ -2,10 +2,14 @@ package io.conduit.gateway.edge;
 
 import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.edge.logging.Exchange;
+import io.conduit.gateway.edge.logging.Telemetry;
 import io.conduit.gateway.ingest.BodyProgress;
 import io.conduit.gateway.ingest.BuiltinEndpoints;
 import io.conduit.gateway.ingest.RuleHandler;
+import io.conduit.gateway.replay.RequestRecorder;
 import io.conduit.gateway.routing.RouteMatch;
+import io.conduit.gateway.ws.WebSocketIngest;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -20,17 +24,28 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final ActiveConfig active;
     private final RuleHandler rules;
+    private final Telemetry telemetry;
+    private final WebSocketIngest webSockets;
+    private final RequestRecorder recorder;
     private volatile boolean draining;
 
-    public TrafficHandler(Vertx vertx, ActiveConfig active) {
+    public TrafficHandler(Vertx vertx, ActiveConfig active, Telemetry telemetry, RequestRecorder recorder) {
         this.vertx = vertx;
         this.active = active;
+        this.telemetry = telemetry;
+        this.recorder = recorder;
         this.rules = new RuleHandler(vertx);
+        this.webSockets = new WebSocketIngest(rules);
+    }
+
+    public boolean draining() {
+        return draining;
     }
 
     /** After this, /readyz answers 503 so load balancers stop sending traffic. */
     public void startDraining() {
         draining = true;
+        webSockets.startDraining();
     }
 
     @Override
@@ -52,14 +67,21 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             }
             return;
         }
+        // Probes are not traffic: they get neither a log line nor a metric.
+        Exchange exchange = telemetry.begin(request, RequestIds.of(request));
+        if (request.canUpgradeToWebSocket()) {
+            webSockets.handle(request, exchange, active);
+            return;
+        }
         LiveConfig live = active.acquire();
         if (live == null) {
             Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
+            exchange.finish();
             return;
         }
         Future<Void> done;
         try {
-            done = dispatch(request, live);
+            done = dispatch(request, live, exchange);
         } catch (RuntimeException e) {
             done = Future.failedFuture(e);
         }
@@ -69,11 +91,13 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             }
             if (request.response().ended() || request.response().closed()) {
                 live.release();
+                exchange.finish();
             } else {
                 java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
                 Runnable release = () -> {
                     if (once.compareAndSet(false, true)) {
                         live.release();
+                        exchange.finish();
                     }
                 };
                 request.response().endHandler(v -> release.run());
@@ -110,7 +134,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         request.response().endHandler(v -> vertx.cancelTimer(timer));
     }
 
-    private Future<Void> dispatch(HttpServerRequest request, LiveConfig live) {
+    private Future<Void> dispatch(HttpServerRequest request, LiveConfig live, Exchange exchange) {
         if (BuiltinEndpoints.owns(request.path())) {
             return BuiltinEndpoints.handle(request, live);
         }
@@ -118,9 +142,11 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                 request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers());
         return switch (match) {
             case RouteMatch.Found found -> {
+                exchange.rule(found.route().id());
                 BodyProgress progress = new BodyProgress();
+                recorder.maybeRecord(exchange, live.config().edge().recording(), found.route(), progress);
                 watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
-                yield rules.handle(request, RequestIds.of(request), live, found, progress);
+                yield rules.handle(request, exchange, live, found, progress);
             }
             case RouteMatch.MethodNotAllowed m -> {
                 request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", m.allowed()));

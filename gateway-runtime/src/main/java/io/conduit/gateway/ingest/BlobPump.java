@@ -80,7 +80,7 @@ final class BlobPump {
             return;
         }
         size += chunk.length();
-        progress.add(chunk.length());
+        progress.add(chunk);
         if (size > maxSize) {
             source.pause();
             done.tryFail(new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "body exceeds the limit of " + maxSize + " bytes"));

@@ -9,9 +9,23 @@ public final class BodyProgress {
     private long bytes;
     private io.vertx.core.Handler<Throwable> onCancel = e -> { };
     private Throwable cancelled;
+    private io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap;
 
     public void add(long n) {
         bytes += n;
+    }
+
+    /** A chunk of the body as it is read: counted, and shown to the tap (the request recorder) if there is one. */
+    public void add(io.vertx.core.buffer.Buffer chunk) {
+        bytes += chunk.length();
+        if (tap != null) {
+            tap.handle(chunk);
+        }
+    }
+
+    /** Sees every body chunk read from here on (the chunks must not be changed). */
+    public void tap(io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap) {
+        this.tap = tap;
     }
 
     public long bytes() {

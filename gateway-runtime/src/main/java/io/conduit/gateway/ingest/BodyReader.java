@@ -44,7 +44,7 @@ final class BodyReader {
         }
         request.handler(chunk -> {
             size[0] += chunk.length();
-            progress.add(chunk.length());
+            progress.add(chunk);
             if (size[0] > limit) {
                 request.pause();
                 body.tryFail(new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "body exceeds the limit of " + limit

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.conduit.gateway.edge.logging.Exchange;
+import io.conduit.gateway.edge.metrics.Metrics;
 import io.conduit.template.Context;
 import io.conduit.template.Name;
 import io.conduit.template.Root;
@@ -18,9 +20,13 @@ import java.util.Map;
 
 /** What templates may read of one request, gathered once; {@link #context} adds what later steps produced. */
 record RequestData(String requestId, String method, String path, Instant receivedAt, ObjectNode headers, ObjectNode query,
-                   ObjectNode pathVariables, String tenant) {
+                   ObjectNode pathVariables, String tenant, Exchange exchange) {
 
-    static RequestData of(HttpServerRequest request, String requestId, Map<String, String> pathVariables) {
+    static RequestData of(HttpServerRequest request, Exchange exchange, Map<String, String> pathVariables) {
+        return of(request, exchange, pathVariables, exchange.requestId());
+    }
+
+    static RequestData of(HttpServerRequest request, Exchange exchange, Map<String, String> pathVariables, String requestId) {
         ObjectNode headers = JsonNodeFactory.instance.objectNode();
         request.headers().names().forEach(name -> headers.put(name.toLowerCase(Locale.ROOT),
                 String.join(", ", request.headers().getAll(name))));
@@ -29,13 +35,9 @@ record RequestData(String requestId, String method, String path, Instant receive
         params.names().forEach(name -> query.put(name, params.get(name)));
         ObjectNode vars = JsonNodeFactory.instance.objectNode();
         pathVariables.forEach(vars::put);
-        return new RequestData(requestId, request.method().name(), request.path(), Instant.now(), headers, query, vars, null);
-    }
-
-    /** The W3C trace context the client sent, passed on with queued messages so consumers can continue the trace. */
-    String traceparent() {
-        JsonNode value = headers.get("traceparent");
-        return value == null ? null : value.asText();
+        String tenant = Metrics.NO_TENANT.equals(exchange.tenant()) ? null : exchange.tenant();
+        return new RequestData(requestId, request.method().name(), request.path(), Instant.now(), headers, query, vars, tenant,
+                exchange);
     }
 
     Context context(JsonNode body, Map<Root, JsonNode> produced, Map<Name, String> names) {

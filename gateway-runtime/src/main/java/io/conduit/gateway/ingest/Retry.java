@@ -19,15 +19,21 @@ final class Retry {
     }
 
     static <T> Future<T> withBackoff(Vertx vertx, long deadlineMillis, Supplier<Future<T>> call) {
+        return withBackoff(vertx, deadlineMillis, call, () -> { });
+    }
+
+    /** As above; {@code onRetry} runs before each repeat (the retry metric). */
+    static <T> Future<T> withBackoff(Vertx vertx, long deadlineMillis, Supplier<Future<T>> call, Runnable onRetry) {
         Promise<T> result = Promise.promise();
         // A backend that hangs must not hang the request: at the deadline the answer is 503, whatever is in flight.
         long timer = vertx.setTimer(Math.max(1, deadlineMillis - System.currentTimeMillis()), t -> result.tryFail(
                 GatewayException.unavailable("the backend did not answer within the request timeout", null)));
-        attempt(vertx, deadlineMillis, call, 1, result);
+        attempt(vertx, deadlineMillis, call, 1, result, onRetry);
         return result.future().onComplete(ar -> vertx.cancelTimer(timer));
     }
 
-    private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> call, int n, Promise<T> result) {
+    private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> call, int n, Promise<T> result,
+                                    Runnable onRetry) {
         Future<T> f;
         try {
             f = call.get();
@@ -42,7 +48,8 @@ final class Retry {
                 return;
             }
             if (!result.future().isComplete()) {
-                vertx.setTimer(delay, t -> attempt(vertx, deadline, call, n + 1, result));
+                onRetry.run();
+                vertx.setTimer(delay, t -> attempt(vertx, deadline, call, n + 1, result, onRetry));
             }
         });
     }

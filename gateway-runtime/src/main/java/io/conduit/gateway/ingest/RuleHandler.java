@@ -14,6 +14,7 @@ import io.conduit.gateway.blob.BlobWriter;
 import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.Responses;
 import io.conduit.gateway.queue.BodyFingerprint;
 import io.conduit.gateway.queue.IdempotencyKey;
@@ -63,10 +64,10 @@ public final class RuleHandler {
     }
 
     /** Handles the request; the returned future completes once the response was written. */
-    public Future<Void> handle(HttpServerRequest request, String requestId, LiveConfig live, RouteMatch.Found found,
+    public Future<Void> handle(HttpServerRequest request, Exchange exchange, LiveConfig live, RouteMatch.Found found,
                                BodyProgress progress) {
         CompiledRoute route = found.route();
-        RequestData data = RequestData.of(request, requestId, found.pathVariables());
+        RequestData data = RequestData.of(request, exchange, found.pathVariables());
         long maxBody = live.config().edge().limits().maxBodySize();
         Future<Void> result;
         try {
@@ -109,9 +110,11 @@ public final class RuleHandler {
                         contentType == null ? null : CompiledRoute.baseType(contentType), broken.future(), opened, progress)
                         .map(part -> new Staged(List.of(part), JsonNodeFactory.instance.objectNode()));
         return staged
-                .compose(s -> commitAll(s.parts()).map(refs -> new Stored(refs, s.fields())))
+                .compose(s -> data.exchange().timedWrite(blob.backend(), "blob", () -> commitAll(s.parts()))
+                        .map(refs -> new Stored(refs, s.fields())))
                 .recover(failure -> abortAll(opened).transform(v -> Future.failedFuture(Failures.fromSink(failure))))
                 .compose(s -> {
+                    s.refs().forEach(r -> data.exchange().blobStored(r.backendName(), r.blobId()));
                     ArrayNode refs = JsonNodeFactory.instance.arrayNode();
                     s.refs().forEach(r -> refs.add(ConfigJson.MAPPER.valueToTree(r)));
                     JsonNode first = refs.get(0);
@@ -253,45 +256,74 @@ public final class RuleHandler {
 
     private Future<Void> queue(HttpServerRequest request, RequestData data, LiveConfig live, CompiledRoute route, long maxBody,
                                BodyProgress progress) {
-        RouteConfig.Queue q = route.config().queue();
-        QueueSink sink = live.queueSink(q.backend()).orElseThrow();
-        QueueBackendConfig backend = live.config().queueBackend(q.backend()).orElseThrow();
         long limit = Math.min(QUEUE_BODY_LIMIT, maxBody);
         rejectDeclaredOversize(request, limit);
         continueIfExpected(request);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         String idempotencyHeader = idempotencyKeyHeader(request);
-        return BodyReader.read(request, limit, progress).compose(body -> {
-            RouteTemplates t = route.templates();
-            Context before = data.context(body, Map.of(), Map.of());
-            String rendered = t.jobId() == null ? null : t.jobId().render(before);
-            String ruleJobId = rendered == null || rendered.isEmpty() ? null : rendered;
-            // The client's key names the job when the rule names none, so a repeat finds the same job.
-            String jobId = ruleJobId != null ? ruleJobId : idempotencyHeader;
-            String key = idempotencyHeader != null ? idempotencyHeader : ruleJobId;
-            QueueMessage message = new QueueMessage(
-                    t.queueName().render(before),
-                    jobId,
-                    q.jobName() != null ? q.jobName() : t.queueName().render(before),
-                    t.message().render(before),
-                    options(q, t, before, backend),
-                    data.requestId(),
-                    request.getHeader(HttpHeaders.CONTENT_TYPE),
-                    data.tenant(),
-                    data.traceparent(),
-                    key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body)));
-            return Retry.withBackoff(vertx, deadline, () -> sink.send(message))
-                    .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
-                            : GatewayException.unavailable("queue backend " + sink.name() + " did not take the message", e)))
-                    .compose(ref -> {
-                        Context after = data.context(body, Map.of(Root.QUEUE_REF, ConfigJson.MAPPER.valueToTree(ref)), Map.of());
-                        ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
-                        defaultBody.set("queueRef", ConfigJson.MAPPER.valueToTree(ref));
-                        // A repeat wrote nothing, so it sends no second follow-up either.
-                        Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
-                        return followed.compose(v -> respond(request, route, after, 202, defaultBody));
-                    });
-        });
+        return BodyReader.read(request, limit, progress).compose(body -> send(data, live, route, body,
+                request.getHeader(HttpHeaders.CONTENT_TYPE), idempotencyHeader, deadline)
+                .compose(ref -> {
+                    Context after = data.context(body, Map.of(Root.QUEUE_REF, ConfigJson.MAPPER.valueToTree(ref)), Map.of());
+                    ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
+                    defaultBody.set("queueRef", ConfigJson.MAPPER.valueToTree(ref));
+                    // A repeat wrote nothing, so it sends no second follow-up either.
+                    Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
+                    return followed.compose(v -> respond(request, route, after, 202, defaultBody));
+                }));
+    }
+
+    /**
+     * One message of a WebSocket rule ({@code when.ws}), queued like a request body: templates see the
+     * upgrade request's headers, query and path, {@code $body} is the message, {@code $request.id} is
+     * {@code messageId}. Completes with the queueRef once the backend holds it.
+     */
+    public Future<QueueRef> enqueueMessage(HttpServerRequest upgrade, Exchange exchange, LiveConfig live, RouteMatch.Found found,
+                                           JsonNode body, String messageId) {
+        RequestData data = RequestData.of(upgrade, exchange, found.pathVariables(), messageId);
+        long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
+        try {
+            return send(data, live, found.route(), body, "application/json", null, deadline);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    /** Renders the rule's message for {@code body} and sends it, retried within the deadline. */
+    private Future<QueueRef> send(RequestData data, LiveConfig live, CompiledRoute route, JsonNode body, String contentType,
+                                  String idempotencyHeader, long deadline) {
+        RouteConfig.Queue q = route.config().queue();
+        QueueSink sink = live.queueSink(q.backend()).orElseThrow();
+        QueueBackendConfig backend = live.config().queueBackend(q.backend()).orElseThrow();
+        RouteTemplates t = route.templates();
+        Context before = data.context(body, Map.of(), Map.of());
+        String rendered = t.jobId() == null ? null : t.jobId().render(before);
+        String ruleJobId = rendered == null || rendered.isEmpty() ? null : rendered;
+        // The client's key names the job when the rule names none, so a repeat finds the same job.
+        String jobId = ruleJobId != null ? ruleJobId : idempotencyHeader;
+        String key = idempotencyHeader != null ? idempotencyHeader : ruleJobId;
+        QueueMessage message = new QueueMessage(
+                t.queueName().render(before),
+                jobId,
+                q.jobName() != null ? q.jobName() : t.queueName().render(before),
+                t.message().render(before),
+                options(q, t, before, backend),
+                data.requestId(),
+                contentType,
+                data.tenant(),
+                data.exchange().trace().traceparent(),
+                data.exchange().trace().tracestate(),
+                key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body)));
+        return Retry.withBackoff(vertx, deadline, () -> data.exchange().timedWrite(sink.name(), "queue",
+                        () -> sink.send(message)), () -> data.exchange().metrics().retry(sink.name()))
+                .recover(e -> {
+                    if (!(e instanceof GatewayException g) || g.code().status() >= 500) {
+                        data.exchange().backendEvent(sink.name(), "write-failed", "the message was not taken", e);
+                    }
+                    return Future.failedFuture(e instanceof GatewayException ? e
+                            : GatewayException.unavailable("queue backend " + sink.name() + " did not take the message", e));
+                })
+                .onSuccess(ref -> data.exchange().queued(sink.name(), ref.queue(), ref.jobId()));
     }
 
     /** The {@code Idempotency-Key} header, held to the job id rules since it may become the job id. */
@@ -363,9 +395,11 @@ public final class RuleHandler {
         String to = t.enqueueTo().render(after);
         JsonNode envelope = t.envelope().render(after);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
+        Exchange exchange = data.exchange();
         QueueMessage message = new QueueMessage(to, null, to, envelope, JobOptions.NONE, data.requestId(), "application/json",
-                data.tenant(), data.traceparent(), IdempotencyKey.forRetries());
-        return Retry.withBackoff(vertx, deadline, () -> sink.send(message)).<Void>mapEmpty().recover(failure -> {
+                data.tenant(), exchange.trace().traceparent(), exchange.trace().tracestate(), IdempotencyKey.forRetries());
+        return Retry.withBackoff(vertx, deadline, () -> exchange.timedWrite(sink.name(), "queue", () -> sink.send(message)),
+                () -> exchange.metrics().retry(sink.name())).<Void>mapEmpty().recover(failure -> {
             QueueBackendConfig.JobDefaults d = backend.jobDefaults() == null ? QueueBackendConfig.JobDefaults.NONE
                     : backend.jobDefaults();
             if (!d.deadLetter()) {
@@ -381,8 +415,14 @@ public final class RuleHandler {
                     .put("requestId", data.requestId());
             dead.set("envelope", envelope);
             QueueMessage deadLetter = new QueueMessage(dlq, null, dlq, dead, JobOptions.NONE, data.requestId(),
-                    "application/json", data.tenant(), data.traceparent(), IdempotencyKey.forRetries());
-            return Retry.withBackoff(vertx, deadline, () -> sink.send(deadLetter)).<Void>mapEmpty()
+                    "application/json", data.tenant(), exchange.trace().traceparent(), exchange.trace().tracestate(),
+                    IdempotencyKey.forRetries());
+            exchange.backendEvent(sink.name(), "dead-letter", "follow-up envelope to " + to + " failed, sending it to " + dlq,
+                    failure);
+            return Retry.withBackoff(vertx, deadline, () -> exchange.timedWrite(sink.name(), "queue",
+                            () -> sink.send(deadLetter)), () -> exchange.metrics().retry(sink.name()))
+                    .onSuccess(ref -> exchange.metrics().deadLetter(sink.name()))
+                    .<Void>mapEmpty()
                     .recover(e -> Future.failedFuture(GatewayException.unavailable(
                             "stored, but the follow-up envelope could not be queued to " + to + " nor to " + dlq, e)));
         });

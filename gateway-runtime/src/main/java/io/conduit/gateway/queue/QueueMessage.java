@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One message to queue, fully rendered. {@code jobId} is null when the store should make one up;
- * {@code options} holds only what the rule or backend set; {@code traceparent} is the request's W3C
- * trace context, if it had one. {@code idempotency} makes the send safe to repeat: the same key
+ * {@code options} holds only what the rule or backend set; {@code traceparent} and {@code tracestate} are
+ * the request's W3C trace context (the client's, or one the gateway started). {@code idempotency} makes the send safe to repeat: the same key
  * (and body) writes once, whether the repeat is a client's or the gateway's own retry.
  */
 public record QueueMessage(
@@ -18,11 +18,18 @@ public record QueueMessage(
         String contentType,
         String tenant,
         String traceparent,
+        String tracestate,
         IdempotencyKey idempotency) {
 
     public QueueMessage {
         if (idempotency == null) {
             idempotency = IdempotencyKey.forRetries();
         }
+    }
+
+    /** A message without a {@code tracestate}. */
+    public QueueMessage(String queue, String jobId, String jobName, JsonNode payload, JobOptions options, String requestId,
+                        String contentType, String tenant, String traceparent, IdempotencyKey idempotency) {
+        this(queue, jobId, jobName, payload, options, requestId, contentType, tenant, traceparent, null, idempotency);
     }
 }

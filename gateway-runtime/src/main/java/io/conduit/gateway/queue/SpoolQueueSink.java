@@ -92,7 +92,11 @@ public final class SpoolQueueSink implements QueueSink {
                 .put("timestamp", now.toEpochMilli())
                 .put("requestId", message.requestId())
                 .put("contentType", message.contentType())
-                .put("tenant", message.tenant());
+                .put("tenant", message.tenant())
+                .put("traceparent", message.traceparent());
+        if (message.tracestate() != null) {
+            json.put("tracestate", message.tracestate());
+        }
         json.set("message", message.payload());
         json.set("options", ConfigJson.MAPPER.valueToTree(message.options()));
         Path part = tmp.resolve(jobId + "." + UUID.randomUUID() + ".part");

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * when the backend sets streamMaxLen), in one script with its idempotency record. The entry holds
  * {@code message} (JSON) and the metadata consumers need: {@code name}, {@code requestId},
  * {@code contentType}, {@code timestamp}, and when present {@code jobId}, {@code tenant},
- * {@code traceparent}, {@code options}. The entry id is the queueRef's {@code messageId}, and its
+ * {@code traceparent}, {@code tracestate}, {@code options}. The entry id is the queueRef's {@code messageId}, and its
  * {@code jobId} unless the rule or client chose one.
  */
 public final class StreamsQueueSink implements QueueSink {
@@ -86,6 +86,7 @@ public final class StreamsQueueSink implements QueueSink {
         add(fields, "contentType", message.contentType());
         add(fields, "tenant", message.tenant());
         add(fields, "traceparent", message.traceparent());
+        add(fields, "tracestate", message.tracestate());
         add(fields, "timestamp", Long.toString(timestamp));
         if (message.options() != null && !message.options().equals(JobOptions.NONE)) {
             add(fields, "options", ConfigJson.write(message.options()));

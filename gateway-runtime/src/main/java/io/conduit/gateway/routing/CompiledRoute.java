@@ -21,6 +21,10 @@ public record CompiledRoute(RouteConfig config, PathPattern path, List<HeaderMat
         return config.blob() != null;
     }
 
+    public boolean isWebSocket() {
+        return config.match().ws() != null;
+    }
+
     public String id() {
         return config.id();
     }

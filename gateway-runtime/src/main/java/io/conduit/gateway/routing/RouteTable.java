@@ -43,6 +43,9 @@ public final class RouteTable {
         boolean pathSeen = false;
         boolean methodSeen = false;
         for (CompiledRoute route : routes) {
+            if (route.isWebSocket()) {
+                continue;
+            }
             Optional<Map<String, String>> vars = route.path().match(path);
             if (vars.isEmpty() || !route.headersMatch(headers)) {
                 continue;
@@ -66,6 +69,20 @@ public final class RouteTable {
             return new RouteMatch.MethodNotAllowed(allowed);
         }
         return new RouteMatch.NotFound();
+    }
+
+    /** The WebSocket rule ({@code when.ws}) for an upgrade request to {@code path}, most specific first. */
+    public Optional<RouteMatch.Found> matchWebSocket(String path) {
+        for (CompiledRoute route : routes) {
+            if (!route.isWebSocket()) {
+                continue;
+            }
+            Optional<Map<String, String>> vars = route.path().match(path);
+            if (vars.isPresent()) {
+                return Optional.of(new RouteMatch.Found(route, vars.get()));
+            }
+        }
+        return Optional.empty();
     }
 
     private static int contentTypeRank(RouteConfig.Match m) {

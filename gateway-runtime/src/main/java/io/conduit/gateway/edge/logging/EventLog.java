@@ -1,0 +1,147 @@
+package io.conduit.gateway.edge.logging;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conduit.config.ConfigJson;
+import io.conduit.gateway.edge.metrics.Metrics;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's machine-readable log: one JSON object per line ({@code type} says which event:
+ * request, reload, backend, ws.connect, ws.message, ws.close), to stdout or an append-only file.
+ * Callers on the event loop only hand a line to a bounded queue; one writer thread does the I/O.
+ * When the writer falls behind, lines are dropped and counted rather than blocking traffic.
+ */
+public final class EventLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
+    static final int CAPACITY = 65_536;
+    private static final String STOP = "";
+
+    private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(CAPACITY);
+    private volatile Writer out;
+    private final java.util.concurrent.Callable<Writer> opener;
+    private final boolean ownsOut;
+    private final Metrics metrics;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private EventLog(java.util.concurrent.Callable<Writer> opener, boolean ownsOut, Metrics metrics) {
+        this.opener = opener;
+        this.ownsOut = ownsOut;
+        this.metrics = metrics;
+        this.writer = Thread.ofPlatform().daemon().name("conduit-event-log").start(this::run);
+    }
+
+    /** Lines to {@code file} (appended; parent folders created), or to stdout when {@code file} is null. */
+    public static EventLog open(Path file, Metrics metrics) throws IOException {
+        if (file == null) {
+            return new EventLog(() -> new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)), false,
+                    metrics);
+        }
+        Writer writer = openFile(file);
+        return new EventLog(() -> writer, true, metrics);
+    }
+
+    /** Lines to {@code file}, opened by the writer thread (so a caller on the event loop never touches the disk). */
+    public static EventLog openLazily(Path file, Metrics metrics) {
+        return new EventLog(() -> openFile(file), true, metrics);
+    }
+
+    private static Writer openFile(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+    }
+
+    /** A new event of {@code type} with its timestamp; fill it in and {@link #write} it. */
+    public static ObjectNode event(String type) {
+        return JsonNodeFactory.instance.objectNode().put("ts", Instant.now().toString()).put("type", type);
+    }
+
+    /** Queues the line; never blocks. */
+    public void write(ObjectNode event) {
+        if (closed || !lines.offer(ConfigJson.write(event))) {
+            metrics.logLineDropped();
+        }
+    }
+
+    private void run() {
+        List<String> batch = new ArrayList<>();
+        try {
+            out = opener.call();
+        } catch (Exception e) {
+            LOG.error("the JSON log cannot be opened; its lines are dropped: {}", e.getMessage());
+            closed = true;
+            return;
+        }
+        try {
+            while (true) {
+                String first = lines.take();
+                batch.add(first);
+                lines.drainTo(batch);
+                boolean stop = false;
+                for (String line : batch) {
+                    if (line == STOP) {
+                        stop = true;
+                        continue;
+                    }
+                    out.write(line);
+                    out.write('\n');
+                }
+                batch.clear();
+                out.flush();
+                if (stop) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.error("the JSON log cannot be written; further lines are dropped: {}", e.getMessage());
+            closed = true;
+        }
+    }
+
+    /** Writes what is queued, then stops; waits briefly so a shutdown keeps its last lines. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            lines.put(STOP);
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+            if (out == null) {
+                return;
+            }
+            if (ownsOut) {
+                out.close();
+            } else {
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("closing the JSON log: {}", e.getMessage());
+        }
+    }
+}
