@@ -161,9 +161,10 @@ class RedisFaultIT {
         assertThat(post(1).status()).isEqualTo(202);
         RedisClient client = RedisClient.create(redis.uri().toString());
         try (StatefulRedisConnection<String, String> blocker = client.connect()) {
-            // A script that keeps Redis busy for 4s: every other command waits, as with a stalled server.
+            // A script that keeps Redis busy for 9s: every other command waits, as with a stalled server. Long
+            // enough that both calls below (each bounded by the request timeout) meet it even on a loaded machine.
             var busy = blocker.async().eval("local s = redis.call('TIME') repeat local t = redis.call('TIME') "
-                    + "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 4000000 return 1", ScriptOutputType.INTEGER);
+                    + "until (t[1] - s[1]) * 1000000 + (t[2] - s[2]) > 9000000 return 1", ScriptOutputType.INTEGER);
             Thread.sleep(200);
 
             Outcome hung = post(2);
