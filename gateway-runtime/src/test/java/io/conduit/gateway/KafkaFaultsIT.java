@@ -41,11 +41,14 @@ class KafkaFaultsIT {
     }
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         kafka = TestServers.kafka();
         Assumptions.assumeTrue(kafka.restartable(), "needs a broker this JVM can stop and start");
         topic = KafkaRecords.uniqueTopic("load");
         kafka.createTopic(topic, 2);
+    }
+
+    void startGateway() throws Exception {
         gw = GatewayHarness.start(root, """
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway
@@ -88,6 +91,10 @@ class KafkaFaultsIT {
 
     @Test
     void aBrokerThatGoesAwayGives503sInTimeAndEveryAcceptedRequestIsStoredExactlyOnce() throws Exception {
+        startGateway();
+        // A gateway (and client) that has served before the outage: what is measured is the outage, not a cold JVM.
+        Outcome warmUp = post(0);
+        assertThat(warmUp.status()).isEqualTo(202);
         ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -148,5 +155,37 @@ class KafkaFaultsIT {
                     .isEqualTo(o.n());
         }
         assertThat(copies.values()).as("no request stored twice, accepted or not").allMatch(c -> c == 1);
+    }
+
+    @Test
+    void aGatewayStartedWhileTheBrokerIsDownServesOnceItIsUp() throws Exception {
+        kafka.stop();
+        startGateway();
+
+        Outcome down = post(1);
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.retryAfter()).isTrue();
+        assertThat(down.millis()).isLessThan(REQUEST_TIMEOUT_MILLIS + 1000);
+
+        kafka.start();
+        Outcome up = null;
+        long end = System.currentTimeMillis() + 30_000;
+        int n = 2;
+        while (System.currentTimeMillis() < end) {
+            up = post(n++);
+            if (up.status() == 202) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(up.status()).isEqualTo(202);
+        List<ConsumerRecord<String, String>> records = KafkaRecords.read(kafka, topic, 1);
+        Map<Integer, Long> byN = new HashMap<>();
+        for (ConsumerRecord<String, String> r : records) {
+            byN.merge(GatewayHarness.json(r.value()).get("n").asInt(), r.offset(), (x, y) -> -1L);
+        }
+        assertThat(byN).as("the accepted request once, at its offset").containsEntry(up.n(), up.offset());
+        assertThat(byN).as("the request refused while the broker was down is not written later").doesNotContainKey(1);
+        assertThat(byN.values()).as("nothing written twice").doesNotContain(-1L);
     }
 }

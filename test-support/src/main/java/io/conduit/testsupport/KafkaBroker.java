@@ -11,6 +11,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -30,20 +33,27 @@ public final class KafkaBroker implements TestServer {
     static final int DEFAULT_PORT = 9092;
     static final String REMEDY = "add org.apache.kafka:kafka_2.13 (test scope, version from the root pom) to this module, or set "
             + ENV_VAR + "=host:port to a running broker";
+    /** The one PLAIN user of a local broker's SASL listener. */
+    public static final String PLAIN_USER = "conduit";
+    public static final String PLAIN_PASSWORD = "conduit-plain-secret";
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final TestServer server;
     private final String bootstrapServers;
 
-    KafkaBroker(TestServer server, String bootstrapServers) {
+    private final String saslBootstrapServers;
+
+    KafkaBroker(TestServer server, String bootstrapServers, String saslBootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
     }
 
     /** Runs the whole policy against {@code env}: a broker, a skip, or a failure. */
     static Resolution<KafkaBroker> locate(Env env) {
         return Resolver.resolve(NAME, REMEDY, env.ci(), locators(env))
-                .map(s -> new KafkaBroker(s, s instanceof KafkaProcessServer p ? p.bootstrapServers() : bootstrapOf(env)));
+                .map(s -> s instanceof KafkaProcessServer p ? new KafkaBroker(s, p.bootstrapServers(), p.saslBootstrapServers())
+                        : new KafkaBroker(s, bootstrapOf(env), null));
     }
 
     static List<Locator> locators(Env env) {
@@ -87,6 +97,30 @@ public final class KafkaBroker implements TestServer {
     /** What producers and consumers connect to, e.g. {@code 127.0.0.1:41234}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * The SASL_PLAINTEXT listener of a broker this JVM runs (PLAIN user {@value #PLAIN_USER}, SCRAM users from
+     * {@link #createScramUser}); null for a broker from {@value #ENV_VAR}, whose security is not ours to know.
+     */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
+    }
+
+    /** Creates (or updates) a SCRAM user, e.g. mechanism {@code SCRAM-SHA-512}. */
+    public void createScramUser(String mechanism, String user, String password) {
+        ScramMechanism scram = ScramMechanism.fromMechanismName(mechanism);
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(scram, 4096),
+                    password))).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create SCRAM user " + user + " on " + this, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating SCRAM user " + user, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("creating SCRAM user " + user + " took longer than " + ADMIN_TIMEOUT, e);
+        }
     }
 
     /** An admin client for this broker; close it when done. */

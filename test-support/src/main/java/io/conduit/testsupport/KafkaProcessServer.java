@@ -32,14 +32,16 @@ final class KafkaProcessServer implements TestServer {
     private final Path workDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final int saslPort;
     private final AutoCloseable deleteWorkDir;
     private ManagedProcess process;
     private boolean closed;
 
-    private KafkaProcessServer(Path workDir, int brokerPort, int controllerPort) {
+    private KafkaProcessServer(Path workDir, int brokerPort, int controllerPort, int saslPort) {
         this.workDir = workDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.saslPort = saslPort;
         this.deleteWorkDir = () -> LocalBinaryServer.deleteRecursively(workDir);
         ShutdownCleanup.register(deleteWorkDir);
     }
@@ -52,7 +54,7 @@ final class KafkaProcessServer implements TestServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp dir for kafka", e);
         }
-        KafkaProcessServer server = new KafkaProcessServer(workDir, FreePort.find(), FreePort.find());
+        KafkaProcessServer server = new KafkaProcessServer(workDir, FreePort.find(), FreePort.find(), FreePort.find());
         try {
             server.writeConfig();
             server.format();
@@ -68,6 +70,11 @@ final class KafkaProcessServer implements TestServer {
         return HOST + ":" + brokerPort;
     }
 
+    /** The SASL_PLAINTEXT listener: PLAIN for {@link KafkaBroker#PLAIN_USER}, SCRAM for users created through the admin client. */
+    String saslBootstrapServers() {
+        return HOST + ":" + saslPort;
+    }
+
     private Path config() {
         return workDir.resolve("server.properties");
     }
@@ -77,11 +84,19 @@ final class KafkaProcessServer implements TestServer {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@" + HOST + ":" + controllerPort,
-                "listeners=PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + HOST + ":" + brokerPort,
+                "listeners=PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort
+                        + ",SASL_PLAINTEXT://" + HOST + ":" + saslPort,
+                "advertised.listeners=PLAINTEXT://" + HOST + ":" + brokerPort + ",SASL_PLAINTEXT://" + HOST + ":" + saslPort,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                // A SASL listener for clients, as managed clusters have: PLAIN with one fixed user, SCRAM with any
+                // user a test creates (no authorizer, so an authenticated user may do anything).
+                "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required user_" + KafkaBroker.PLAIN_USER + "=\"" + KafkaBroker.PLAIN_PASSWORD + "\";",
+                "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
                 "log.dirs=" + workDir.resolve("data"),
                 "num.partitions=1",
                 "auto.create.topics.enable=true",
@@ -191,7 +206,7 @@ final class KafkaProcessServer implements TestServer {
         if (running()) {
             return;
         }
-        if (Ports.isOpen(HOST, brokerPort) || Ports.isOpen(HOST, controllerPort)) {
+        if (Ports.isOpen(HOST, brokerPort) || Ports.isOpen(HOST, controllerPort) || Ports.isOpen(HOST, saslPort)) {
             throw new IllegalStateException("cannot start " + this + ": another process already listens on its ports");
         }
         ManagedProcess started = Processes.start(Processes.java(javaArgs(KafkaBroker.BROKER_MAIN, config().toString()))
