@@ -20,9 +20,11 @@ public final class Main {
             return;
         }
         GatewayOptions options;
+        GatewayServer server;
         try {
             options = GatewayOptions.parse(args);
             GatewayServer.checkConfigDir(options);
+            server = new GatewayServer(options);
         } catch (GatewayOptions.UsageException e) {
             if (e.getMessage() != null) {
                 System.err.println("conduit-gateway: " + e.getMessage());
@@ -31,7 +33,6 @@ public final class Main {
             System.exit(e.getMessage() == null ? 0 : 2);
             return;
         }
-        GatewayServer server = new GatewayServer(options);
         try {
             server.start().toCompletionStage().toCompletableFuture().join();
         } catch (RuntimeException e) {

@@ -98,6 +98,16 @@ class GatewayJarIT {
     }
 
     @Test
+    void aLogFileThatCannotBeOpenedIsAStartupError() throws Exception {
+        Files.writeString(workDir.resolve("not-a-folder"), "x");
+        Process gateway = start("--log", workDir.resolve("not-a-folder/gateway.jsonl").toString(), "--port",
+                String.valueOf(freePort()), "--admin-port", String.valueOf(freePort()));
+        assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.exitValue()).isEqualTo(2);
+        assertThat(Files.readString(workDir.resolve("gateway.log"))).contains("cannot open the log file");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() throws Exception {
         Process gateway = start("--frobnicate");
         assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -1,6 +1,7 @@
 package io.conduit.gateway.edge.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -28,8 +29,10 @@ public final class Metrics {
     private final MultiGauge configInfo;
 
     public Metrics() {
-        registry.gauge("conduit.http.requests.in.flight", inFlight);
-        registry.gauge("conduit.websocket.connections", webSockets);
+        Gauge.builder("conduit.http.requests.in.flight", inFlight, AtomicInteger::get)
+                .description("Requests being handled now").register(registry);
+        Gauge.builder("conduit.websocket.connections", webSockets, AtomicInteger::get)
+                .description("Open WebSocket connections").register(registry);
         configInfo = MultiGauge.builder("conduit.config.info")
                 .description("The config revision being served (value 1)").register(registry);
     }
