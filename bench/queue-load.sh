@@ -6,6 +6,8 @@
 # Writes bench/results/queue-load.txt.
 #   bench/queue-load.sh                 DURATION=10 CONNECTIONS=32 by default
 #   CONDUIT_BENCH_REDIS_URL=redis://host:port   use that Redis instead of a private redis-server
+#   CONDUIT_BENCH_KAFKA_BOOTSTRAP=host:port     use that broker instead of a private KRaft broker
+#   NO_KAFKA=1                                  leave Kafka out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10}
@@ -14,11 +16,13 @@ out=bench/results/queue-load.txt
 here=bench/queue-load
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
-./conduit mvn -q -pl gateway-runtime -am package -DskipTests
+work=$(mktemp -d)
+# The gateway jar, and the test class path of gateway-runtime, which holds the Kafka broker (kafka_2.13).
+./conduit mvn -q -pl gateway-runtime -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$work/kafka.cp"
 JAVA_HOME=$(./conduit java-home)
 jar=$PWD/gateway-runtime/target/conduit-gateway.jar
 
-work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -34,8 +38,38 @@ else
   for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
+# Kafka: a private single-node KRaft broker from the same Maven artifacts the tests use (kafka_2.13,
+# test scope of gateway-runtime), unless a bootstrap address is given.
+kafka_bootstrap=${CONDUIT_BENCH_KAFKA_BOOTSTRAP:-}
+if [ -z "$kafka_bootstrap" ] && [ -z "${NO_KAFKA:-}" ]; then
+  kafka_port=$(free_port); controller_port=$(free_port)
+  cat > "$work/kafka.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$kafka_port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$kafka_port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$work/kafka-data
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+num.partitions=1
+PROPS
+  "$JAVA_HOME/bin/java" -cp "$(cat "$work/kafka.cp")" kafka.tools.StorageTool format -t "$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
+    -c "$work/kafka.properties" > "$work/kafka-format.log" 2>&1
+  "$JAVA_HOME/bin/java" -Xmx512m -cp "$(cat "$work/kafka.cp")" kafka.Kafka "$work/kafka.properties" > "$work/kafka.log" 2>&1 &
+  pids+=($!)
+  kafka_bootstrap=127.0.0.1:$kafka_port
+  for _ in $(seq 1 300); do grep -q "Kafka Server started\|started (kafka.server" "$work/kafka.log" && break; sleep 0.2; done
+fi
+
 mkdir -p "$work/config" "$work/spool"
 sed -e "s|@REDIS_URL@|$redis_url|g" -e "s|@SPOOL_DIR@|$work/spool|g" "$here/config/bench.yaml.in" > "$work/config/bench.yaml"
+if [ -n "$kafka_bootstrap" ]; then
+  sed -e "s|@KAFKA_BOOTSTRAP@|$kafka_bootstrap|g" "$here/config/kafka.yaml.in" > "$work/config/kafka.yaml"
+fi
 
 gw_port=$(free_port); admin_port=$(free_port); bare_port=$(free_port)
 "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar" --config "$work/config" --port "$gw_port" --admin-port "$admin_port" > "$work/gateway.log" 2>&1 &
@@ -50,6 +84,7 @@ targets=("bare http://127.0.0.1:$bare_port/bare"
          "spool http://127.0.0.1:$gw_port/q/spool"
          "redis-streams http://127.0.0.1:$gw_port/q/streams"
          "bullmq http://127.0.0.1:$gw_port/q/bullmq")
+[ -n "$kafka_bootstrap" ] && targets+=("kafka http://127.0.0.1:$gw_port/q/kafka")
 
 # One wrk pass; prints "rps p50 p99 non2xx socketErrors".
 run_wrk() {
