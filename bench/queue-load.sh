@@ -4,7 +4,7 @@
 # without writing anything (the ceiling), all in the same run. Two passes per target: flat out
 # (maximum throughput), then at half of that rate (latency at a sustainable load).
 # Writes bench/results/queue-load.txt.
-#   bench/queue-load.sh                 DURATION=10 CONNECTIONS=32 by default
+#   bench/queue-load.sh                 DURATION=10 CONNECTIONS=32 EVENT_LOOPS=<cores> by default
 #   CONDUIT_BENCH_REDIS_URL=redis://host:port   use that Redis instead of a private redis-server
 #   CONDUIT_BENCH_KAFKA_BOOTSTRAP=host:port     use that broker instead of a private KRaft broker
 #   NO_KAFKA=1                                  leave Kafka out
@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-32}
+event_loops=${EVENT_LOOPS:-$(nproc)}
 out=bench/results/queue-load.txt
 here=bench/queue-load
 
@@ -72,9 +73,9 @@ if [ -n "$kafka_bootstrap" ]; then
 fi
 
 gw_port=$(free_port); admin_port=$(free_port); bare_port=$(free_port)
-"$JAVA_HOME/bin/java" -Xmx256m -jar "$jar" --config "$work/config" --port "$gw_port" --admin-port "$admin_port" > "$work/gateway.log" 2>&1 &
+"$JAVA_HOME/bin/java" -Xmx256m -jar "$jar" --config "$work/config" --port "$gw_port" --admin-port "$admin_port" --event-loops "$event_loops" > "$work/gateway.log" 2>&1 &
 pids+=($!)
-"$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" "$here/BareEndpoint.java" "$bare_port" > "$work/bare.log" 2>&1 &
+"$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" "$here/BareEndpoint.java" "$bare_port" "$event_loops" > "$work/bare.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$gw_port/readyz"
 for _ in $(seq 1 150); do grep -q listening "$work/bare.log" && break; sleep 0.2; done
@@ -117,7 +118,7 @@ bare_rps=$(echo "${results[0]}" | awk '{print $2}')
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
-  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m, client on the same cores"
+  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client, Redis and broker on the same cores"
   echo
   echo "| target | max req/s | % of bare | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors |"
   echo "|---|---|---|---|---|---|---|---|---|---|"

@@ -14,10 +14,24 @@ public record GatewayOptions(
         Path renderedConfig,
         Path credentialsFile,
         Path logFile,
-        java.time.Duration drainGrace) {
+        java.time.Duration drainGrace,
+        int eventLoops) {
 
     /** How long a SIGTERM waits for requests in flight by default (Kubernetes allows 30 s before SIGKILL). */
     public static final java.time.Duration DEFAULT_DRAIN_GRACE = java.time.Duration.ofSeconds(25);
+
+    /** Event loops serving traffic when not given: one per core, as Vert.x servers scale. */
+    public static int defaultEventLoops() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Options serving traffic on one event loop per core. */
+    public GatewayOptions(Path configDir, String host, int port, String adminHost, int adminPort, String gatewayName,
+                          String adminToken, Path renderedConfig, Path credentialsFile, Path logFile,
+                          java.time.Duration drainGrace) {
+        this(configDir, host, port, adminHost, adminPort, gatewayName, adminToken, renderedConfig, credentialsFile, logFile,
+                drainGrace, defaultEventLoops());
+    }
 
     /** Options with the JSON log on stdout and the default drain grace period. */
     public GatewayOptions(Path configDir, String host, int port, String adminHost, int adminPort, String gatewayName,
@@ -41,6 +55,7 @@ public record GatewayOptions(
               --credentials F       the credentials that config refers to (JSON), as the operator mounts them
               --log F               write the JSON request/event log to file F (default: stdout)
               --drain-grace SECS    on SIGTERM, how long requests in flight may take to finish (default 25)
+              --event-loops N       event loops serving traffic (default: one per core)
             """;
 
     static GatewayOptions parse(String[] args) {
@@ -55,6 +70,7 @@ public record GatewayOptions(
         Path credentials = null;
         Path log = null;
         java.time.Duration grace = DEFAULT_DRAIN_GRACE;
+        int eventLoops = defaultEventLoops();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -72,6 +88,7 @@ public record GatewayOptions(
                     log = v.equals("-") ? null : Path.of(v);
                 }
                 case "--drain-grace" -> grace = seconds(value(args, ++i, arg), arg);
+                case "--event-loops" -> eventLoops = eventLoops(value(args, ++i, arg), arg);
                 case "-h", "--help" -> throw new UsageException(null);
                 default -> throw new UsageException("unknown option " + arg);
             }
@@ -80,7 +97,19 @@ public record GatewayOptions(
             throw new UsageException("--config and --gateway-config are exclusive: a folder of resources, or a rendered config");
         }
         return new GatewayOptions(config, host, port, adminHost, adminPort, gateway,
-                token == null || token.isBlank() ? null : token.trim(), rendered, credentials, log, grace);
+                token == null || token.isBlank() ? null : token.trim(), rendered, credentials, log, grace, eventLoops);
+    }
+
+    private static int eventLoops(String text, String option) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n < 1 || n > 256) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " takes a number between 1 and 256, not '" + text + "'");
+        }
     }
 
     private static java.time.Duration seconds(String text, String option) {

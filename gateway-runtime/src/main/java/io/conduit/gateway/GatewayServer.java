@@ -39,7 +39,8 @@ public final class GatewayServer implements AutoCloseable {
     private final TrafficHandler traffic;
     private final Telemetry telemetry;
     private final RequestRecorder recorder;
-    private HttpServer trafficServer;
+    /** One traffic server per event loop, all on the same port (Vert.x spreads the connections). */
+    private final java.util.List<HttpServer> trafficServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private HttpServer adminServer;
     private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
 
@@ -85,18 +86,31 @@ public final class GatewayServer implements AutoCloseable {
                 .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
         AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials, telemetry.metrics());
-        return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
-                .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests()).listen()
-                .compose(server -> {
-                    trafficServer = server;
-                    return vertx.createHttpServer(adminOptions).requestHandler(admin.router(vertx)).listen();
-                })
+        return trafficServers(trafficOptions)
+                .compose(v -> vertx.createHttpServer(adminOptions).requestHandler(admin.router(vertx)).listen())
                 .map(server -> {
                     adminServer = server;
-                    LOG.info("conduit gateway listening on {}:{} (admin {}:{})", options.host(), trafficServer.actualPort(),
-                            options.adminHost(), adminServer.actualPort());
+                    LOG.info("conduit gateway listening on {}:{} with {} event loop(s) (admin {}:{})", options.host(),
+                            trafficPort(), trafficServers.size(), options.adminHost(), adminServer.actualPort());
                     return null;
                 });
+    }
+
+    /**
+     * One traffic server per event loop: a server created on an event loop's context serves its
+     * connections there, and servers on one port share its connections, so the loops share the load.
+     */
+    private Future<Void> trafficServers(HttpServerOptions trafficOptions) {
+        // Port 0 asks for an ephemeral port; Vert.x shares one among servers only when asked with a negative port.
+        int port = options.port() == 0 ? -1 : options.port();
+        return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
+                        .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests())
+                        .listen(port, options.host()).onSuccess(trafficServers::add);
+            }
+        }, new io.vertx.core.DeploymentOptions().setInstances(options.eventLoops())).mapEmpty();
     }
 
     /** The mounted credentials as they are now (pushed configs refer to them), or none. */
@@ -165,7 +179,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public int trafficPort() {
-        return trafficServer.actualPort();
+        return trafficServers.get(0).actualPort();
     }
 
     public int adminPort() {
@@ -208,7 +222,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         // Awaited from the calling thread: a Vert.x instance cannot report its own close to its own event loop.
         // Requests in flight finish first (up to the grace period); only then are the backends closed.
-        await(Drain.run(vertx, trafficServer, telemetry.metrics(), telemetry.log(), options.drainGrace()),
+        await(Drain.run(vertx, trafficServers, telemetry.metrics(), telemetry.log(), options.drainGrace()),
                 options.drainGrace().toMillis() + 5_000);
         await(adminServer == null ? null : adminServer.close());
         active.close();

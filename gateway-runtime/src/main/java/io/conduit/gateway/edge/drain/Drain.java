@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Graceful stop of the traffic port: stop accepting connections, let every request in flight
@@ -21,12 +22,16 @@ public final class Drain {
     }
 
     /** Completes when nothing is in flight any more, or when {@code grace} has passed; never fails. */
-    public static Future<Void> run(Vertx vertx, HttpServer server, Metrics metrics, EventLog log, Duration grace) {
+    public static Future<Void> run(Vertx vertx, List<HttpServer> servers, Metrics metrics, EventLog log, Duration grace) {
         long start = System.nanoTime();
         long deadline = start + grace.toNanos();
         log.write(EventLog.event("drain").put("phase", "start").put("inFlight", metrics.requestsInFlight())
                 .put("graceMs", grace.toMillis()));
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.shutdown(grace).recover(e -> Future.succeededFuture());
+        Future<Void> closed = Future.join(servers.stream()
+                        .map(server -> server.shutdown(grace).recover(e -> Future.succeededFuture()))
+                        .toList())
+                .<Void>mapEmpty()
+                .recover(e -> Future.succeededFuture());
         return closed.compose(v -> untilIdle(vertx, metrics, deadline)).onComplete(ar -> log.write(EventLog.event("drain")
                 .put("phase", "done")
                 .put("inFlight", metrics.requestsInFlight())
