@@ -116,5 +116,7 @@ class S3FaultsIT {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
         server.start();
         assertThat(s3.keys()).isEmpty();
+        assertThat(GatewayHarness.eventually(java.time.Duration.ofSeconds(20), () -> s3.openMultipartUploads() == 0))
+                .as("the upload S3 could not abort while down is aborted once it is back").isTrue();
     }
 }

@@ -19,6 +19,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -35,6 +37,8 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  */
 final class S3Upload implements BlobWriter {
     static final int MAX_IN_FLIGHT = 2;
+    private static final long[] ABORT_RETRY_DELAYS_MILLIS = {1_000, 5_000, 30_000, 120_000, 600_000};
+    private static final Logger LOG = LoggerFactory.getLogger(S3Upload.class);
 
     private enum State { OPEN, COMMITTING, COMMITTED, FAILED }
 
@@ -282,9 +286,7 @@ final class S3Upload implements BlobWriter {
             cleanup = settled.compose(v -> {
                 List<Future<?>> steps = new ArrayList<>();
                 if (uploadId != null) {
-                    steps.add(uploadId.compose(uid -> S3BlobSink.call(context, sink.clients().client().abortMultipartUpload(b -> b
-                            .bucket(sink.bucket()).key(key).uploadId(uid)))).recover(e -> S3BlobSink.isMissing(e)
-                            ? Future.succeededFuture() : Future.failedFuture(e)));
+                    steps.add(uploadId.compose(uid -> abortMultipart(uid).onFailure(e -> retryAbortLater(uid, 0))));
                 }
                 if (putDone) {
                     steps.add(deleteTemporary());
@@ -294,6 +296,26 @@ final class S3Upload implements BlobWriter {
         }
         return cleanup.recover(e -> Future.failedFuture(e instanceof GatewayException ? e
                 : GatewayException.unavailable("could not clean up a failed S3 upload", e)));
+    }
+
+    private Future<Void> abortMultipart(String uid) {
+        return S3BlobSink.call(context, sink.clients().client().abortMultipartUpload(b -> b
+                .bucket(sink.bucket()).key(key).uploadId(uid))).<Void>mapEmpty()
+                .recover(e -> S3BlobSink.isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));
+    }
+
+    /**
+     * S3 was unreachable when the request failed: keep trying in the background (the request has its
+     * answer already), so an outage does not leave parts that cost storage until a lifecycle rule runs.
+     */
+    private void retryAbortLater(String uid, int attempt) {
+        if (attempt >= ABORT_RETRY_DELAYS_MILLIS.length) {
+            LOG.warn("could not abort multipart upload {} of s3://{}/{}; a bucket lifecycle rule "
+                    + "(AbortIncompleteMultipartUpload) will have to", uid, sink.bucket(), key);
+            return;
+        }
+        sink.vertx().setTimer(ABORT_RETRY_DELAYS_MILLIS[attempt], t -> abortMultipart(uid)
+                .onFailure(e -> retryAbortLater(uid, attempt + 1)));
     }
 
     private Map<String, String> metadata(String sha256) {
