@@ -13,6 +13,8 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
@@ -42,6 +44,7 @@ record S3Clients(S3AsyncClient client, S3Presigner presigner) implements AutoClo
                 .credentialsProvider(provider)
                 .httpClient(http)
                 .forcePathStyle(s3.forcePathStyle())
+                .authSchemeProvider(unsignedPayload())
                 // Only the checksums we choose (sha256, when sendChecksum): stores that predate S3's default
                 // CRC trailers (s3proxy, older MinIO, Ceph) reject them.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -58,6 +61,22 @@ record S3Clients(S3AsyncClient client, S3Presigner presigner) implements AutoClo
             presigner.endpointOverride(URI.create(s3.endpoint()));
         }
         return new S3Clients(builder.build(), presigner.build());
+    }
+
+    /**
+     * Signs headers only, never the body, over http as the SDK already does over https. Signing the body
+     * (the SDK's default on plain-http endpoints such as an in-cluster MinIO) means chunked signatures
+     * that cut throughput several times; the body's integrity is instead checked by the store from the
+     * sha256 checksum each part carries ({@code sendChecksum}).
+     */
+    private static S3AuthSchemeProvider unsignedPayload() {
+        S3AuthSchemeProvider defaults = S3AuthSchemeProvider.defaultProvider();
+        return params -> defaults.resolveAuthScheme(params).stream()
+                .map(option -> option.toBuilder()
+                        .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, false)
+                        .build())
+                .toList();
     }
 
     /** The backend's Secret (accessKeyId, secretAccessKey, optional sessionToken), else the default AWS chain. */

@@ -52,6 +52,8 @@ final class S3Upload implements BlobWriter {
     private final MessageDigest partDigest;
     private final Map<Integer, CompletedPart> parts = new TreeMap<>();
     private final List<Future<?>> pending = new ArrayList<>();
+    /** Part buffers whose upload finished, reused: a few large arrays per upload instead of one per part. */
+    private final java.util.ArrayDeque<byte[]> spare = new java.util.ArrayDeque<>();
     private byte[] part;
     private int filled;
     private int nextPart = 1;
@@ -87,16 +89,16 @@ final class S3Upload implements BlobWriter {
         if (state != State.OPEN) {
             return Future.failedFuture(new IllegalStateException("upload is no longer open"));
         }
-        byte[] bytes = chunk.getBytes();
+        int length = chunk.length();
         int offset = 0;
-        while (offset < bytes.length) {
+        while (offset < length) {
             if (part == null) {
-                part = new byte[partSize];
+                part = spare.isEmpty() ? new byte[partSize] : spare.pop();
             }
-            int n = Math.min(partSize - filled, bytes.length - offset);
-            System.arraycopy(bytes, offset, part, filled, n);
+            int n = Math.min(partSize - filled, length - offset);
+            chunk.getBytes(offset, offset + n, part, filled);
             if (partDigest != null) {
-                partDigest.update(bytes, offset, n);
+                partDigest.update(part, filled, n);
             }
             filled += n;
             offset += n;
@@ -159,6 +161,7 @@ final class S3Upload implements BlobWriter {
         });
         pending.add(upload);
         upload.onComplete(ar -> {
+            spare.push(bytes);
             inFlight--;
             if (ar.failed() && failure == null) {
                 failure = ar.cause();
