@@ -2,14 +2,14 @@
 # S3 streaming check: upload a 1 GiB file through a gateway running with -Xmx128m into s3proxy
 # (filesystem storage, same machine), then PUT the same file straight to s3proxy with curl (SigV4),
 # in the same run. Records both throughputs, their ratio, the gateway's heap (jstat, 100 ms samples)
-# and peak RSS. Writes bench/results/s3-upload-1gib.txt.
+# and peak RSS. Writes bench/results/s3-upload-<SIZE>mib.txt.
 #   [SEND_CHECKSUM=false] bench/s3-upload-1gib.sh [SIZE_MIB] [PART_SIZE]      (defaults: 1024 8Mi)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
 part_size=${2:-8Mi}
 send_checksum=${SEND_CHECKSUM:-true}
-out=bench/results/s3-upload-1gib.txt
+out=bench/results/s3-upload-${size_mib}mib.txt
 key=conduit
 secret=conduit-bench-secret
 bucket=bench
@@ -76,7 +76,7 @@ spec:
     blob: {backendRef: s3}
 YAML
 
-(cd "$work" && exec "$JAVA_HOME/bin/java" -Xmx128m -jar "$jar" --config "$work/config" --port "$port" --admin-port "$admin" \
+(cd "$work" && exec "$JAVA_HOME/bin/java" -Xmx128m ${GW_JAVA_OPTS:-} -jar "$jar" --config "$work/config" --port "$port" --admin-port "$admin" \
   > gateway.log 2>&1) &
 gw_pid=$!
 for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -96,6 +96,8 @@ curl -sS -X POST -T "$work/payload.bin" -H 'Content-Type: application/octet-stre
   -w '\n%{http_code} %{speed_upload} %{time_total}\n' "http://127.0.0.1:$port/upload" > "$work/response.txt"
 kill $sampler 2>/dev/null || true
 gw_cpu1=$(cpu "$java_pid"); s3_cpu1=$(cpu "$s3_java_pid")
+# With GW_JAVA_OPTS=-XX:StartFlightRecording... and JFR_DUMP=file: the gateway's profile of the upload.
+[ -z "${JFR_DUMP:-}" ] || "$JAVA_HOME/bin/jcmd" "$java_pid" JFR.dump filename="$JFR_DUMP" > /dev/null
 read -r status speed seconds < <(tail -1 "$work/response.txt")
 body=$(head -1 "$work/response.txt")
 got=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["blobRef"]["sha256"])' "$body" 2>/dev/null || echo "none: $body")
