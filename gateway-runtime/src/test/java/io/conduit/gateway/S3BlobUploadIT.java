@@ -104,7 +104,7 @@ class S3BlobUploadIT {
         byte[] content = "%PDF-1.7 tiny".getBytes(StandardCharsets.US_ASCII);
         HttpResponse<String> response = gw.send(HttpRequest.newBuilder(gw.uri("/upload"))
                 .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"report é.pdf\"")
+                .header("Content-Disposition", "attachment; filename=\"report (v2).pdf\"")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
@@ -112,6 +112,8 @@ class S3BlobUploadIT {
         assertThat(ref.get("mime").asText()).as("sniffed").isEqualTo("application/pdf");
         var head = s3.head(ref.get("key").asText());
         assertThat(head.metadata()).containsEntry("sha256", sha256(content));
+        assertThat(head.metadata().get("filename")).isEqualTo("report%20%28v2%29.pdf");
+        assertThat(ref.get("filename").asText()).isEqualTo("report (v2).pdf");
         assertThat(head.contentType()).isEqualTo("application/pdf");
     }
 
