@@ -4,6 +4,7 @@ import io.conduit.gateway.edge.GatewayException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -54,6 +55,13 @@ final class S3Upload implements BlobWriter {
     private final List<Future<?>> pending = new ArrayList<>();
     /** Part buffers whose upload finished, reused: a few large arrays per upload instead of one per part. */
     private final java.util.ArrayDeque<byte[]> spare = new java.util.ArrayDeque<>();
+    private final PartMemory memory = PartMemory.SHARED;
+    /** Part buffers this upload reserved from {@link #memory} (filling, in flight and spare). */
+    private int held;
+    /** Bytes received while waiting for part memory, and the write that completes once they are in a part. */
+    private Buffer stash;
+    private Promise<Void> stashWritten;
+    private PartMemory.Waiter waiter;
     private byte[] part;
     private int filled;
     private int nextPart = 1;
@@ -89,11 +97,26 @@ final class S3Upload implements BlobWriter {
         if (state != State.OPEN) {
             return Future.failedFuture(new IllegalStateException("upload is no longer open"));
         }
+        if (stash != null) {
+            stash.appendBuffer(chunk);
+            return stashWritten.future();
+        }
+        return fill(chunk);
+    }
+
+    private Future<Void> fill(Buffer chunk) {
         int length = chunk.length();
         int offset = 0;
         while (offset < length) {
             if (part == null) {
-                part = spare.isEmpty() ? new byte[partSize] : spare.pop();
+                if (!spare.isEmpty()) {
+                    part = spare.pop();
+                } else if (memory.tryReserve(partSize)) {
+                    held++;
+                    part = new byte[partSize];
+                } else {
+                    return waitForMemory(chunk.getBuffer(offset, length));
+                }
             }
             int n = Math.min(partSize - filled, length - offset);
             chunk.getBytes(offset, offset + n, part, filled);
@@ -109,9 +132,48 @@ final class S3Upload implements BlobWriter {
         return Future.succeededFuture();
     }
 
+    /** The part memory is spent: hold the rest of this chunk, report full (the request pauses), go on when granted. */
+    private Future<Void> waitForMemory(Buffer rest) {
+        stash = rest;
+        stashWritten = Promise.promise();
+        waiter = memory.reserveLater(partSize, context, () -> {
+            waiter = null;
+            if (state != State.OPEN) {
+                memory.release(partSize);
+                return;
+            }
+            held++;
+            part = new byte[partSize];
+            Buffer bytes = stash;
+            Promise<Void> written = stashWritten;
+            stash = null;
+            stashWritten = null;
+            fill(bytes).onComplete(written);
+            fireDrain();
+        });
+        return stashWritten.future();
+    }
+
+    /** Gives back every part buffer; only once no part is in flight any more. */
+    private void releaseMemory() {
+        if (waiter != null) {
+            waiter.cancel();
+            waiter = null;
+        }
+        if (stashWritten != null) {
+            stashWritten.tryFail(new IllegalStateException("upload ended while waiting for memory"));
+            stash = null;
+            stashWritten = null;
+        }
+        spare.clear();
+        part = null;
+        memory.release((long) held * partSize);
+        held = 0;
+    }
+
     @Override
     public boolean writeQueueFull() {
-        return inFlight >= MAX_IN_FLIGHT && failure == null;
+        return (inFlight >= MAX_IN_FLIGHT || stash != null) && failure == null;
     }
 
     @Override
@@ -161,7 +223,13 @@ final class S3Upload implements BlobWriter {
         });
         pending.add(upload);
         upload.onComplete(ar -> {
-            spare.push(bytes);
+            // Others wait for memory, or this upload needs no more parts: give the buffer back now.
+            if (memory.hasWaiters() || state != State.OPEN) {
+                held--;
+                memory.release(partSize);
+            } else {
+                spare.push(bytes);
+            }
             inFlight--;
             if (ar.failed() && failure == null) {
                 failure = ar.cause();
@@ -186,6 +254,7 @@ final class S3Upload implements BlobWriter {
                 .compose(ref -> sink.presign(ref.key()).map(url -> url == null ? ref : S3BlobSink.withUrl(ref, url)))
                 .map(ref -> {
                     state = State.COMMITTED;
+                    releaseMemory();
                     return ref;
                 })
                 .recover(e -> {
@@ -287,6 +356,7 @@ final class S3Upload implements BlobWriter {
             part = null;
             Future<Void> settled = Future.join(new ArrayList<>(pending)).transform(ar -> Future.<Void>succeededFuture());
             cleanup = settled.compose(v -> {
+                releaseMemory();
                 List<Future<?>> steps = new ArrayList<>();
                 if (uploadId != null) {
                     steps.add(uploadId.compose(uid -> abortMultipart(uid).onFailure(e -> retryAbortLater(uid, 0))));
