@@ -11,6 +11,8 @@ public final class TestServers {
     private static final Shared<RedisServer> REDIS = new Shared<>(() -> RedisServer.locate(Env.system()));
     private static final Shared<KafkaBroker> KAFKA = new Shared<>(() -> KafkaBroker.locate(Env.system()));
 
+    private static final Shared<S3Server> S3 = new Shared<>(() -> S3Server.locate(Env.system()));
+
     private TestServers() {
     }
 
@@ -36,5 +38,15 @@ public final class TestServers {
      */
     public static KafkaBroker kafka() {
         return KAFKA.get();
+    }
+
+    /** The shared S3-compatible server, running (see {@link S3Server}); tests create their own buckets in it. */
+    public static S3Server s3() {
+        return S3.get();
+    }
+
+    /** An S3 server of the caller's own, for fault tests that stop it (close it when done). */
+    public static S3Server newS3() {
+        return S3Server.locate(Env.system()).get();
     }
 }

@@ -2,10 +2,16 @@ package io.conduit.gateway.blob;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Optional;
 
 /** A blob found for reading: its reference, and how to send a byte range of it. */
 public interface StoredBlob {
     BlobRef ref();
+
+    /** Where GET should send the client instead of streaming (a presigned URL), if the backend redirects. */
+    default Optional<String> redirect() {
+        return Optional.empty();
+    }
 
     /** Sends {@code length} bytes from {@code offset} as the response body and ends the response. */
     Future<Void> send(HttpServerResponse response, long offset, long length);

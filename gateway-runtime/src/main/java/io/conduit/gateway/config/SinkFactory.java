@@ -6,6 +6,7 @@ import io.conduit.config.GatewayCredentials;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.LocalBlobSink;
+import io.conduit.gateway.blob.S3BlobSink;
 import io.conduit.gateway.queue.BullmqQueueSink;
 import io.conduit.gateway.queue.KafkaQueueSink;
 import io.conduit.gateway.queue.QueueSink;
@@ -85,7 +86,12 @@ public final class SinkFactory {
         try {
             for (BlobBackendConfig b : config.blobBackends()) {
                 BlobSink reused = reusableBlobs.get(b);
-                blobs.put(b.name(), reused != null ? reused : blobSink(b));
+                // Same settings but rotated S3 keys: a new client, so the new keys are used.
+                if (reused != null && b.s3() != null && previous != null
+                        && !previous.credentials().get(b.s3().credentialsKey()).equals(credentials.get(b.s3().credentialsKey()))) {
+                    reused = null;
+                }
+                blobs.put(b.name(), reused != null ? reused : blobSink(b, credentials, config));
             }
             for (QueueBackendConfig q : config.queueBackends()) {
                 QueueSink reused = reusableQueues.get(q);
@@ -105,11 +111,12 @@ public final class SinkFactory {
         return new LiveConfig(config, credentials, table, blobs, queues);
     }
 
-    private BlobSink blobSink(BlobBackendConfig b) throws IOException {
+    private BlobSink blobSink(BlobBackendConfig b, GatewayCredentials credentials, GatewayConfig config) throws IOException {
         return switch (b.type()) {
             case LOCAL -> new LocalBlobSink(vertx, b.name(), Path.of(b.local().path()));
-            case S3 -> throw new IllegalArgumentException("BlobBackend " + b.name()
-                    + ": type s3 is not available in this gateway build yet");
+            // Each S3 call, retries included, ends within the request timeout; the request then answers 503.
+            case S3 -> new S3BlobSink(vertx, b, credentials.get(b.s3().credentialsKey()),
+                    Duration.ofMillis(config.edge().limits().requestTimeoutMillis()));
         };
     }
 

@@ -116,6 +116,12 @@ public final class BuiltinEndpoints {
             response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
             return Future.succeededFuture();
         }
+        // The store serves the bytes itself (a presigned URL); a Range header goes along with the redirect.
+        if (blob.redirect().isPresent()) {
+            response.headers().remove(HttpHeaders.CONTENT_RANGE);
+            response.setStatusCode(302).putHeader(HttpHeaders.LOCATION, blob.redirect().get()).end();
+            return Future.succeededFuture();
+        }
         return blob.send(response, offset, length);
     }
 

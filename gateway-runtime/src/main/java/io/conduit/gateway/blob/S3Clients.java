@@ -1,0 +1,100 @@
+package io.conduit.gateway.blob;
+
+import io.conduit.config.BlobBackendConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The SDK objects one S3 backend talks through: an async client on its own small Netty event loop
+ * group (never the gateway's event loop) and a presigner with the same endpoint and credentials.
+ */
+record S3Clients(S3AsyncClient client, S3Presigner presigner) implements AutoCloseable {
+    /** Every call (with its retries) fits in the request deadline; 4 attempts, exponential backoff with jitter. */
+    static final int ATTEMPTS = 4;
+    private static final int IO_THREADS = 2;
+    private static final int MAX_CONNECTIONS = 64;
+
+    static S3Clients create(BlobBackendConfig.S3 s3, Map<String, String> credentials, Duration callTimeout) {
+        AwsCredentialsProvider provider = credentials(credentials);
+        SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(IO_THREADS))
+                .maxConcurrency(MAX_CONNECTIONS)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        var builder = S3AsyncClient.builder()
+                .region(Region.of(s3.region()))
+                .credentialsProvider(provider)
+                .httpClient(http)
+                .forcePathStyle(s3.forcePathStyle())
+                .authSchemeProvider(unsignedPayload())
+                // Only the checksums we choose (sha256, when sendChecksum): stores that predate S3's default
+                // CRC trailers (s3proxy, older MinIO, Ceph) reject them.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o
+                        .apiCallTimeout(callTimeout)
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(ATTEMPTS).build()));
+        var presigner = S3Presigner.builder()
+                .region(Region.of(s3.region()))
+                .credentialsProvider(provider)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(s3.forcePathStyle()).build());
+        if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
+            builder.endpointOverride(URI.create(s3.endpoint()));
+            presigner.endpointOverride(URI.create(s3.endpoint()));
+        }
+        return new S3Clients(builder.build(), presigner.build());
+    }
+
+    /**
+     * Signs headers only, never the body, over http as the SDK already does over https. Signing the body
+     * (the SDK's default on plain-http endpoints such as an in-cluster MinIO) means chunked signatures
+     * that cut throughput several times; the body's integrity is instead checked by the store from the
+     * sha256 checksum each part carries ({@code sendChecksum}).
+     */
+    private static S3AuthSchemeProvider unsignedPayload() {
+        S3AuthSchemeProvider defaults = S3AuthSchemeProvider.defaultProvider();
+        return params -> defaults.resolveAuthScheme(params).stream()
+                .map(option -> option.toBuilder()
+                        .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)
+                        .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, false)
+                        .build())
+                .toList();
+    }
+
+    /** The backend's Secret (accessKeyId, secretAccessKey, optional sessionToken), else the default AWS chain. */
+    static AwsCredentialsProvider credentials(Map<String, String> values) {
+        String id = values.get("accessKeyId");
+        String secret = values.get("secretAccessKey");
+        if (id == null || secret == null) {
+            return DefaultCredentialsProvider.builder().build();
+        }
+        String token = values.get("sessionToken");
+        return StaticCredentialsProvider.create(token == null || token.isBlank()
+                ? AwsBasicCredentials.create(id, secret)
+                : AwsSessionCredentials.create(id, secret, token));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        presigner.close();
+    }
+}

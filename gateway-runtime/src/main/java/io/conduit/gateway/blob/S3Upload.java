@@ -1,0 +1,421 @@
+package io.conduit.gateway.blob;
+
+import io.conduit.gateway.edge.GatewayException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+
+/**
+ * One blob streaming into S3. Bytes fill a part buffer; a full part is uploaded at once while the
+ * next fills, and at most {@value #MAX_IN_FLIGHT} parts are in flight before the writer reports
+ * itself full (the request is paused), so memory stays at about three parts whatever the body size.
+ * A body that ends inside its first part goes up as one PutObject. Nothing is visible under the
+ * final key until {@link #commit}: CompleteMultipartUpload (and, content-addressed, the copy into
+ * place) succeeded. {@link #abort} waits for parts in flight, then aborts the multipart upload and
+ * deletes any temporary object.
+ */
+final class S3Upload implements BlobWriter {
+    static final int MAX_IN_FLIGHT = 2;
+    private static final long[] ABORT_RETRY_DELAYS_MILLIS = {1_000, 5_000, 30_000, 120_000, 600_000};
+    private static final Logger LOG = LoggerFactory.getLogger(S3Upload.class);
+
+    private enum State { OPEN, COMMITTING, COMMITTED, FAILED }
+
+    private final S3BlobSink sink;
+    private final Context context;
+    private final BlobMeta meta;
+    private final String key;
+    private final boolean byHash;
+    private final int partSize;
+    private final boolean checksum;
+    private final MessageDigest partDigest;
+    private final Map<Integer, CompletedPart> parts = new TreeMap<>();
+    private final List<Future<?>> pending = new ArrayList<>();
+    /** Part buffers whose upload finished, reused: a few large arrays per upload instead of one per part. */
+    private final java.util.ArrayDeque<byte[]> spare = new java.util.ArrayDeque<>();
+    private final PartMemory memory = PartMemory.SHARED;
+    /** Part buffers this upload reserved from {@link #memory} (filling, in flight and spare). */
+    private int held;
+    /** Bytes received while waiting for part memory, and the write that completes once they are in a part. */
+    private Buffer stash;
+    private Promise<Void> stashWritten;
+    private PartMemory.Waiter waiter;
+    private byte[] part;
+    private int filled;
+    private int nextPart = 1;
+    private int inFlight;
+    private String mime;
+    private Future<String> uploadId;
+    private Throwable failure;
+    private Handler<Void> drain;
+    private State state = State.OPEN;
+    private Future<Void> cleanup;
+    private boolean putDone;
+
+    S3Upload(S3BlobSink sink, Context context, BlobMeta meta, String key, boolean byHash) {
+        this.sink = sink;
+        this.context = context;
+        this.meta = meta;
+        this.key = key;
+        this.byHash = byHash;
+        this.partSize = Math.toIntExact(sink.settings().partSize());
+        this.checksum = sink.settings().sendChecksum();
+        try {
+            this.partDigest = checksum ? MessageDigest.getInstance("SHA-256") : null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Future<Void> write(Buffer chunk) {
+        if (failure != null) {
+            return Future.failedFuture(failure);
+        }
+        if (state != State.OPEN) {
+            return Future.failedFuture(new IllegalStateException("upload is no longer open"));
+        }
+        if (stash != null) {
+            stash.appendBuffer(chunk);
+            return stashWritten.future();
+        }
+        return fill(chunk);
+    }
+
+    private Future<Void> fill(Buffer chunk) {
+        int length = chunk.length();
+        int offset = 0;
+        while (offset < length) {
+            if (part == null) {
+                if (!spare.isEmpty()) {
+                    part = spare.pop();
+                } else if (memory.tryReserve(partSize)) {
+                    held++;
+                    part = new byte[partSize];
+                } else {
+                    return waitForMemory(chunk.getBuffer(offset, length));
+                }
+            }
+            int n = Math.min(partSize - filled, length - offset);
+            chunk.getBytes(offset, offset + n, part, filled);
+            if (partDigest != null) {
+                partDigest.update(part, filled, n);
+            }
+            filled += n;
+            offset += n;
+            if (filled == partSize) {
+                uploadPart();
+            }
+        }
+        return Future.succeededFuture();
+    }
+
+    /** The part memory is spent: hold the rest of this chunk, report full (the request pauses), go on when granted. */
+    private Future<Void> waitForMemory(Buffer rest) {
+        stash = rest;
+        stashWritten = Promise.promise();
+        waiter = memory.reserveLater(partSize, context, () -> {
+            waiter = null;
+            if (state != State.OPEN) {
+                memory.release(partSize);
+                return;
+            }
+            held++;
+            part = new byte[partSize];
+            Buffer bytes = stash;
+            Promise<Void> written = stashWritten;
+            stash = null;
+            stashWritten = null;
+            fill(bytes).onComplete(written);
+            fireDrain();
+        });
+        return stashWritten.future();
+    }
+
+    /** Gives back every part buffer; only once no part is in flight any more. */
+    private void releaseMemory() {
+        if (waiter != null) {
+            waiter.cancel();
+            waiter = null;
+        }
+        if (stashWritten != null) {
+            stashWritten.tryFail(new IllegalStateException("upload ended while waiting for memory"));
+            stash = null;
+            stashWritten = null;
+        }
+        spare.clear();
+        part = null;
+        memory.release((long) held * partSize);
+        held = 0;
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return (inFlight >= MAX_IN_FLIGHT || stash != null) && failure == null;
+    }
+
+    @Override
+    public void drainHandler(Handler<Void> handler) {
+        drain = handler;
+    }
+
+    private void fireDrain() {
+        Handler<Void> h = drain;
+        if (h != null && !writeQueueFull()) {
+            drain = null;
+            h.handle(null);
+        }
+    }
+
+    /** Starts the multipart upload when the first part is full: its type is known from the first bytes by then. */
+    private Future<String> uploadId() {
+        if (uploadId == null) {
+            mime = mimeOf(meta.declaredMime(), part);
+            uploadId = S3BlobSink.call(context, sink.clients().client().createMultipartUpload(b -> {
+                b.bucket(sink.bucket()).key(key).contentType(mime).metadata(metadata(null));
+                if (checksum) {
+                    b.checksumAlgorithm(ChecksumAlgorithm.SHA256);
+                }
+            })).map(r -> r.uploadId());
+        }
+        return uploadId;
+    }
+
+    private void uploadPart() {
+        byte[] bytes = part;
+        int length = filled;
+        String sum = partDigest == null ? null : Base64.getEncoder().encodeToString(partDigest.digest());
+        int number = nextPart++;
+        Future<String> id = uploadId();
+        part = null;
+        filled = 0;
+        inFlight++;
+        Future<Void> upload = id.compose(uid -> S3BlobSink.call(context, sink.clients().client().uploadPart(b -> {
+            b.bucket(sink.bucket()).key(key).uploadId(uid).partNumber(number).contentLength((long) length);
+            if (sum != null) {
+                b.checksumSHA256(sum);
+            }
+        }, AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length))))).map(r -> {
+            parts.put(number, CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sum).build());
+            return null;
+        });
+        pending.add(upload);
+        upload.onComplete(ar -> {
+            // Others wait for memory, or this upload needs no more parts: give the buffer back now.
+            if (memory.hasWaiters() || state != State.OPEN) {
+                held--;
+                memory.release(partSize);
+            } else {
+                spare.push(bytes);
+            }
+            inFlight--;
+            if (ar.failed() && failure == null) {
+                failure = ar.cause();
+            }
+            fireDrain();
+        });
+    }
+
+    @Override
+    public Future<BlobRef> commit(BlobDigest digest) {
+        if (state != State.OPEN) {
+            return Future.failedFuture(new IllegalStateException("upload already " + state));
+        }
+        if (byHash && digest.sha256() == null) {
+            return abort().compose(v -> Future.failedFuture(new IllegalStateException(
+                    "content-addressed blobs need their sha256 (computeHash)")));
+        }
+        state = State.COMMITTING;
+        Future<Void> stored = uploadId == null ? putWhole(digest) : completeMultipart();
+        return stored
+                .compose(v -> place(digest))
+                .compose(ref -> sink.presign(ref.key()).map(url -> url == null ? ref : S3BlobSink.withUrl(ref, url)))
+                .map(ref -> {
+                    state = State.COMMITTED;
+                    releaseMemory();
+                    return ref;
+                })
+                .recover(e -> {
+                    state = State.FAILED;
+                    return cleanup().transform(v -> Future.failedFuture(e));
+                });
+    }
+
+    /** A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. */
+    private Future<Void> putWhole(BlobDigest digest) {
+        byte[] bytes = part == null ? new byte[0] : part;
+        int length = filled;
+        part = null;
+        mime = digest.mime();
+        String sum = checksum && digest.sha256() != null
+                ? Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.sha256())) : null;
+        return S3BlobSink.call(context, sink.clients().client().putObject(b -> {
+            b.bucket(sink.bucket()).key(key).contentType(mime).contentLength((long) length).metadata(metadata(digest.sha256()));
+            if (sum != null) {
+                b.checksumSHA256(sum);
+            }
+        }, AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length)))).map(r -> {
+            putDone = true;
+            return null;
+        });
+    }
+
+    private Future<Void> completeMultipart() {
+        if (filled > 0) {
+            uploadPart();
+        }
+        return Future.all(new ArrayList<>(pending)).transform(all -> {
+            if (failure != null || all.failed()) {
+                return Future.failedFuture(failure != null ? failure : all.cause());
+            }
+            return uploadId.compose(uid -> S3BlobSink.call(context, sink.clients().client().completeMultipartUpload(b -> b
+                    .bucket(sink.bucket()).key(key).uploadId(uid)
+                    .multipartUpload(m -> m.parts(new ArrayList<>(parts.values())))))).map(r -> {
+                        putDone = true;
+                        return null;
+                    });
+        });
+    }
+
+    /**
+     * Content-addressed: copy the temporary object to {@code sha256/ab/cd/<hash>} unless that exists
+     * (the same bytes were stored before), then delete the temporary one. Template keys: the bytes
+     * are in place; record the index so the blob can be found by id.
+     */
+    private Future<BlobRef> place(BlobDigest digest) {
+        if (!byHash) {
+            BlobRef ref = new BlobRef(meta.blobId(), S3BlobSink.BACKEND, sink.name(), digest.sha256(), digest.size(),
+                    digest.mime(), sink.bucket(), key, null, null, meta.filename());
+            return sink.writeIndex(ref, context).map(ref);
+        }
+        String hash = digest.sha256();
+        String target = sink.hashKey(hash);
+        var client = sink.clients().client();
+        Future<Boolean> exists = S3BlobSink.call(context, client.headObject(b -> b.bucket(sink.bucket()).key(target)))
+                .map(h -> h.contentLength() == digest.size())
+                .recover(e -> S3BlobSink.isMissing(e) ? Future.succeededFuture(false) : Future.failedFuture(e));
+        return exists.compose(stored -> stored ? Future.<Void>succeededFuture()
+                        : S3BlobSink.call(context, client.copyObject(b -> b
+                                .sourceBucket(sink.bucket()).sourceKey(key)
+                                .destinationBucket(sink.bucket()).destinationKey(target)
+                                .metadataDirective(MetadataDirective.REPLACE)
+                                .contentType(digest.mime())
+                                .metadata(metadata(hash)))).mapEmpty())
+                .compose(v -> deleteTemporary())
+                .map(v -> new BlobRef(hash, S3BlobSink.BACKEND, sink.name(), hash, digest.size(), digest.mime(),
+                        sink.bucket(), target, null, null, meta.filename()));
+    }
+
+    private Future<Void> deleteTemporary() {
+        return S3BlobSink.call(context, sink.clients().client().deleteObject(b -> b.bucket(sink.bucket()).key(key)))
+                .map(r -> {
+                    putDone = false;
+                    return null;
+                });
+    }
+
+    @Override
+    public Future<Void> abort() {
+        if (state == State.COMMITTED) {
+            // Published and referenced already (a later part of the same request failed): like the local
+            // store, a published blob stays; content-addressed ones may be shared with other uploads.
+            return Future.succeededFuture();
+        }
+        if (state == State.OPEN) {
+            state = State.FAILED;
+        }
+        part = null;
+        return cleanup();
+    }
+
+    /** Once only: after parts in flight settle, abort the multipart upload and delete what was put under a temporary key. */
+    private Future<Void> cleanup() {
+        if (cleanup == null) {
+            part = null;
+            Future<Void> settled = Future.join(new ArrayList<>(pending)).transform(ar -> Future.<Void>succeededFuture());
+            cleanup = settled.compose(v -> {
+                releaseMemory();
+                List<Future<?>> steps = new ArrayList<>();
+                if (uploadId != null) {
+                    steps.add(uploadId.compose(uid -> abortMultipart(uid).onFailure(e -> retryAbortLater(uid, 0))));
+                }
+                if (putDone) {
+                    steps.add(deleteTemporary());
+                }
+                return Future.join(steps).<Void>mapEmpty();
+            });
+        }
+        return cleanup.recover(e -> Future.failedFuture(e instanceof GatewayException ? e
+                : GatewayException.unavailable("could not clean up a failed S3 upload", e)));
+    }
+
+    private Future<Void> abortMultipart(String uid) {
+        return S3BlobSink.call(context, sink.clients().client().abortMultipartUpload(b -> b
+                .bucket(sink.bucket()).key(key).uploadId(uid))).<Void>mapEmpty()
+                .recover(e -> S3BlobSink.isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));
+    }
+
+    /**
+     * S3 was unreachable when the request failed: keep trying in the background (the request has its
+     * answer already), so an outage does not leave parts that cost storage until a lifecycle rule runs.
+     */
+    private void retryAbortLater(String uid, int attempt) {
+        if (attempt >= ABORT_RETRY_DELAYS_MILLIS.length) {
+            LOG.warn("could not abort multipart upload {} of s3://{}/{}; a bucket lifecycle rule "
+                    + "(AbortIncompleteMultipartUpload) will have to", uid, sink.bucket(), key);
+            return;
+        }
+        sink.vertx().setTimer(ABORT_RETRY_DELAYS_MILLIS[attempt], t -> abortMultipart(uid)
+                .onFailure(e -> retryAbortLater(uid, attempt + 1)));
+    }
+
+    private Map<String, String> metadata(String sha256) {
+        Map<String, String> m = new HashMap<>();
+        m.put("blobid", meta.blobId());
+        if (sha256 != null) {
+            m.put("sha256", sha256);
+        }
+        if (meta.filename() != null) {
+            m.put("filename", encodeMeta(meta.filename()));
+        }
+        return m;
+    }
+
+    /** S3 metadata values are US-ASCII: filenames go percent-encoded. */
+    static String encodeMeta(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    static String decodeMeta(String value) {
+        return value == null ? null : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String mimeOf(String declared, byte[] head) {
+        if (declared != null && !declared.isBlank() && !declared.equalsIgnoreCase(MimeSniffer.OCTET_STREAM)) {
+            return declared;
+        }
+        return MimeSniffer.sniff(Arrays.copyOf(head, Math.min(head.length, MimeSniffer.BYTES_NEEDED)));
+    }
+}
