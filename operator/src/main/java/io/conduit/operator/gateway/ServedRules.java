@@ -26,7 +26,10 @@ public final class ServedRules {
 
     private final Map<String, Gateway> byGateway = new ConcurrentHashMap<>();
 
-    /** Called after each push round of gateway {@code namespace/name}. */
+    /**
+     * Called after each push round of gateway {@code namespace/name}, with the revision each ready pod
+     * acknowledged (null for a pod that acknowledged none).
+     */
     void update(String gateway, GatewayConfig config, List<String> readyPodRevisions) {
         byGateway.compute(gateway, (key, old) -> {
             Map<String, Map<String, Long>> revisions = new ConcurrentHashMap<>(old == null ? Map.of() : old.routesByRevision());
@@ -36,7 +39,8 @@ public final class ServedRules {
             Set<String> keep = new HashSet<>(readyPodRevisions);
             keep.add(config.revision());
             revisions.keySet().retainAll(keep);
-            return new Gateway(revisions, List.copyOf(readyPodRevisions));
+            // A ready pod that acknowledged nothing yet is a null entry: it counts, and holds no rule.
+            return new Gateway(revisions, java.util.Collections.unmodifiableList(new java.util.ArrayList<>(readyPodRevisions)));
         });
     }
 
