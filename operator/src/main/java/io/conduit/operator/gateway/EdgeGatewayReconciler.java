@@ -170,6 +170,11 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         var config = InformerEventSourceConfiguration.from(type, EdgeGateway.class)
                 .withName(type.getSimpleName())
                 .withSecondaryToPrimaryMapper((R resource) -> gatewaysIn(resource.getMetadata().getNamespace(), context))
+                // The render reads specs, never the status the other reconcilers write: status-only updates
+                // of rules and backends would only queue full reconciliations ahead of the next real change.
+                .withOnUpdateFilter((R newer, R older) -> newer.getMetadata().getGeneration() == null
+                        || !newer.getMetadata().getGeneration().equals(older.getMetadata().getGeneration())
+                        || !java.util.Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels()))
                 .build();
         return new InformerEventSource<>(config, context);
     }
