@@ -53,10 +53,6 @@ final class BackendReadiness {
         return (changed ? UpdateControl.patchStatus(backend) : UpdateControl.<R>noUpdate()).rescheduleAfter(next);
     }
 
-    void forget(ResourceID id) {
-        failures.remove(id);
-    }
-
     static Duration backoff(int attempt) {
         Duration d = FIRST_RETRY.multipliedBy(1L << Math.min(attempt - 1, 10));
         return d.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : d;

@@ -44,10 +44,6 @@ public final class ServedRules {
         });
     }
 
-    void forget(String gateway) {
-        byGateway.remove(gateway);
-    }
-
     /**
      * Whether every ready pod of {@code gateway} acknowledged a revision holding {@code generation}
      * of route {@code routeId} ({@code namespace/name} of the RouteRule).

@@ -145,11 +145,20 @@ class ConfigPushMockTest {
                     assertThat(e.getMessage()).contains("edge-gateway-0");
                 });
 
+        String before = get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision");
+        long[] rendered = {0};
         long applied = System.nanoTime();
         OperatorMockServer.apply(client, NS, resources("v2"));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> queueServing(port).equals("v2"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (rendered[0] == 0 && !before.equals(get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision"))) {
+                rendered[0] = System.nanoTime();
+            }
+            return queueServing(port).equals("v2");
+        });
         long millis = (System.nanoTime() - applied) / 1_000_000;
-        System.out.println("rule change applied -> served by the gateway in " + millis + " ms");
+        System.out.println("rule change applied -> served by the gateway in " + millis + " ms (ConfigMap updated after "
+                + (rendered[0] == 0 ? "?" : String.valueOf((rendered[0] - applied) / 1_000_000)) + " ms; load average "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             var status = get(EdgeGateway.class, "edge").getStatus();
