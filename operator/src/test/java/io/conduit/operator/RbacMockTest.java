@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.EdgeGateway;
+import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -139,10 +140,10 @@ class RbacMockTest {
                     metadata: {name: edge, namespace: rbac}
                     spec: {replicas: 1}
                     """);
-            client.resources(BlobBackend.class).inNamespace(NS).withName("files").delete();
+            client.resources(QueueBackend.class).inNamespace(NS).withName("work").delete();
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("edge-gateway").get() == null
-                            && Statuses.of(client, RouteRule.class, NS, "bad", "ResolvedRefs").startsWith("False/"));
+                            && Statuses.of(client, RouteRule.class, NS, "good", "ResolvedRefs").equals("False/BackendNotFound"));
         } finally {
             operator.stop();
             operatorClient.close();
