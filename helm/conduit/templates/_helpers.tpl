@@ -32,9 +32,10 @@ the ClusterRole and the per-namespace Roles; install-tests checks it against the
 - apiGroups: [conduit.io]
   resources: [blobbackends, queuebackends, routerules, edgegateways]
   verbs: [get, list, watch]
+# Status is written as a JSON patch of the status subresource, never with update.
 - apiGroups: [conduit.io]
   resources: [blobbackends/status, queuebackends/status, routerules/status, edgegateways/status]
-  verbs: [get, patch, update]
+  verbs: [patch]
 - apiGroups: [""]
   resources: [configmaps, secrets, services, serviceaccounts]
   verbs: [get, list, watch, create, update, patch, delete]

@@ -46,7 +46,7 @@ final class OperatorNeeds {
         for (Class<? extends HasMetadata> kind : List.of(BlobBackend.class, QueueBackend.class, RouteRule.class,
                 EdgeGateway.class)) {
             needs.add(need(kind, READ));
-            needs.add(new Need(HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + "/status", List.of("get", "patch")));
+            needs.add(new Need(HasMetadata.getGroup(kind), HasMetadata.getPlural(kind) + "/status", List.of("patch")));
         }
         return needs;
     }

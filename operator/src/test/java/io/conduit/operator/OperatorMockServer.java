@@ -2,7 +2,9 @@ package io.conduit.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -22,16 +24,29 @@ public final class OperatorMockServer {
     }
 
     public static Operator start(KubernetesClient client, Reconciler<?>... reconcilers) {
+        return start(client, client, reconcilers);
+    }
+
+    /** With a client of the operator's own, e.g. to tell its requests from the test's ({@link #OPERATOR_AGENT}). */
+    public static Operator start(KubernetesClient client, KubernetesClient operatorClient, Reconciler<?>... reconcilers) {
         loadCrds(client);
         Operator operator = new Operator(o -> {
             OperatorMode.apply(o);
-            o.withKubernetesClient(client).withCloseClientOnStop(false);
+            o.withKubernetesClient(operatorClient).withCloseClientOnStop(false);
         });
         for (Reconciler<?> reconciler : reconcilers) {
             operator.register(reconciler);
         }
         operator.start();
         return operator;
+    }
+
+    public static final String OPERATOR_AGENT = "conduit-operator-under-test";
+
+    /** A client to the same mock server whose requests carry the User-Agent {@link #OPERATOR_AGENT}. */
+    public static KubernetesClient operatorClient(KubernetesClient client) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withUserAgent(OPERATOR_AGENT).build()).build();
     }
 
     static void loadCrds(KubernetesClient client) {

@@ -6,6 +6,7 @@ import io.conduit.api.v1alpha1.EdgeGatewayStatus;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
 import io.conduit.operator.status.Conditions;
+import io.conduit.operator.status.EventRecorder;
 import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -51,6 +52,16 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
     private final ConfigPusher pusher = new ConfigPusher();
     private final Map<ResourceID, PodRevisions> revisions = new ConcurrentHashMap<>();
+    private final ServedRules served;
+
+    public EdgeGatewayReconciler() {
+        this(new ServedRules());
+    }
+
+    /** {@code served} is shared with the RouteRule reconciler, which reads from it whether rules are live. */
+    public EdgeGatewayReconciler(ServedRules served) {
+        this.served = served;
+    }
 
     @Override
     public UpdateControl<EdgeGateway> reconcile(EdgeGateway gateway, Context<EdgeGateway> context) {
@@ -71,6 +82,7 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         acked.retainOnly(PodRevisions.uids(pods));
         String configJson = ConfigJson.write(rendering.config());
         List<String> failures = new ArrayList<>();
+        List<String> pushed = new ArrayList<>();
         for (Pod pod : ready) {
             if (revision.equals(acked.of(pod))) {
                 continue;
@@ -78,11 +90,24 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
             ConfigPusher.Outcome outcome = pusher.push(pod, configJson, token);
             if (outcome.ok()) {
                 acked.acknowledged(pod, outcome.revision());
+                pushed.add(pod.getMetadata().getName());
             } else {
                 failures.add(pod.getMetadata().getName() + ": " + outcome.error());
             }
         }
         int updated = (int) ready.stream().filter(p -> revision.equals(acked.of(p))).count();
+        served.update(gatewayKey(gateway), rendering.config(), ready.stream().map(acked::of).toList());
+        if (!pushed.isEmpty()) {
+            EventRecorder.normal(context.getClient(), gateway, "ConfigPushed", "revision " + revision + " ("
+                    + rendering.config().routes().size() + " routes) acknowledged by " + String.join(", ", pushed));
+        }
+        boolean wasFailing = gateway.getStatus() != null && gateway.getStatus().conditions() != null
+                && gateway.getStatus().conditions().stream().anyMatch(c -> "PushFailed".equals(c.getReason()));
+        if (!failures.isEmpty() && !wasFailing) {
+            // Once per failure streak: retries every few seconds would otherwise flood the namespace's events.
+            EventRecorder.warning(context.getClient(), gateway, "PushFailed", "revision " + revision
+                    + " not acknowledged by " + String.join("; ", failures));
+        }
 
         List<Condition> previous = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions();
         Conditions conditions = new Conditions(previous, generation)
@@ -107,10 +132,18 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                     serving ? "serving " + rendering.config().routes().size() + " routes at revision " + revision
                             : "no ready pod runs revision " + revision + " yet");
         }
-        gateway.setStatus(new EdgeGatewayStatus(generation, conditions.list(), pods.size(), ready.size(), updated,
-                revision, GatewayNames.selectorString(gateway), rendering.config().routes().size()));
-        UpdateControl<EdgeGateway> control = UpdateControl.patchStatus(gateway);
+        EdgeGatewayStatus status = new EdgeGatewayStatus(generation, conditions.list(), pods.size(), ready.size(), updated,
+                revision, GatewayNames.selectorString(gateway), rendering.config().routes().size());
+        // An unchanged status is not written: RouteRule reconcilers watch gateways, and a write would wake them for nothing.
+        boolean changed = !status.equals(gateway.getStatus());
+        gateway.setStatus(status);
+        UpdateControl<EdgeGateway> control = changed ? UpdateControl.patchStatus(gateway) : UpdateControl.noUpdate();
         return failures.isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
+    }
+
+    /** How {@link ServedRules} names a gateway: {@code namespace/name}. */
+    public static String gatewayKey(HasMetadata gateway) {
+        return gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName();
     }
 
     static final Duration RETRY_PUSH = Duration.ofSeconds(5);
@@ -137,6 +170,11 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         var config = InformerEventSourceConfiguration.from(type, EdgeGateway.class)
                 .withName(type.getSimpleName())
                 .withSecondaryToPrimaryMapper((R resource) -> gatewaysIn(resource.getMetadata().getNamespace(), context))
+                // The render reads specs, never the status the other reconcilers write: status-only updates
+                // of rules and backends would only queue full reconciliations ahead of the next real change.
+                .withOnUpdateFilter((R newer, R older) -> newer.getMetadata().getGeneration() == null
+                        || !newer.getMetadata().getGeneration().equals(older.getMetadata().getGeneration())
+                        || !java.util.Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels()))
                 .build();
         return new InformerEventSource<>(config, context);
     }

@@ -34,7 +34,7 @@ public final class GatewayRendering {
         });
     }
 
-    static RenderResult render(EdgeGateway gateway, KubernetesClient client) {
+    public static RenderResult render(EdgeGateway gateway, KubernetesClient client) {
         String ns = gateway.getMetadata().getNamespace();
         boolean allNamespaces = gateway.getSpec() != null && gateway.getSpec().allowedRoutes() != null
                 && gateway.getSpec().allowedRoutes().namespaces() == EdgeGatewaySpec.RouteNamespaces.All;

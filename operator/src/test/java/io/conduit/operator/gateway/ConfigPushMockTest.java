@@ -5,7 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.config.ConfigJson;
+import io.conduit.operator.ConduitOperator;
 import io.conduit.operator.OperatorMockServer;
+import io.conduit.operator.Statuses;
+import io.conduit.api.v1alpha1.RouteRule;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.conduit.testsupport.FreePort;
 import io.conduit.testsupport.ManagedProcess;
 import io.conduit.testsupport.Processes;
@@ -69,7 +73,7 @@ class ConfigPushMockTest {
 
     @BeforeEach
     void start() {
-        operator = OperatorMockServer.start(client, new EdgeGatewayReconciler());
+        operator = OperatorMockServer.start(client, ConduitOperator.reconcilers().toArray(Reconciler[]::new));
     }
 
     @AfterEach
@@ -98,9 +102,11 @@ class ConfigPushMockTest {
                 && get(Secret.class, "edge-admin") != null && get(Secret.class, "edge-credentials") != null);
 
         // The pod's mounts, as kubelet would write them, and its admin token from the operator's Secret.
-        Path config = Files.writeString(dir.resolve("config.json"),
+        // In a folder of their own, as the pod's mount: the gateway reloads when anything in that folder changes.
+        Path mounts = Files.createDirectories(dir.resolve("mounts"));
+        Path config = Files.writeString(mounts.resolve("config.json"),
                 get(ConfigMap.class, "edge-config").getData().get(GatewayNames.CONFIG_KEY));
-        Path credentials = Files.write(dir.resolve("credentials.json"), Base64.getDecoder().decode(
+        Path credentials = Files.write(mounts.resolve("credentials.json"), Base64.getDecoder().decode(
                 get(Secret.class, "edge-credentials").getData().get(GatewayNames.CREDENTIALS_KEY)));
         String token = new String(Base64.getDecoder().decode(get(Secret.class, "edge-admin").getData().get(AdminTokens.KEY)),
                 StandardCharsets.UTF_8);
@@ -127,17 +133,41 @@ class ConfigPushMockTest {
             return status != null && Integer.valueOf(1).equals(status.updatedReplicas());
         });
 
+        // The rule is Programmed once the (only) ready pod acknowledged a revision holding its generation.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Statuses.of(client, RouteRule.class, NS, "work", "Programmed")
+                .equals("True/Programmed"));
+        assertThat(Statuses.condition(client, RouteRule.class, NS, "work", "Programmed").orElseThrow().getObservedGeneration())
+                .isEqualTo(1L);
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("ConfigPushed");
+                    assertThat(e.getInvolvedObject().getKind()).isEqualTo("EdgeGateway");
+                    assertThat(e.getMessage()).contains("edge-gateway-0");
+                });
+
+        String before = get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision");
+        long[] rendered = {0};
         long applied = System.nanoTime();
         OperatorMockServer.apply(client, NS, resources("v2"));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> queueServing(port).equals("v2"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            if (rendered[0] == 0 && !before.equals(get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision"))) {
+                rendered[0] = System.nanoTime();
+            }
+            return queueServing(port).equals("v2");
+        });
         long millis = (System.nanoTime() - applied) / 1_000_000;
-        System.out.println("rule change applied -> served by the gateway in " + millis + " ms");
+        System.out.println("rule change applied -> served by the gateway in " + millis + " ms (ConfigMap updated after "
+                + (rendered[0] == 0 ? "?" : String.valueOf((rendered[0] - applied) / 1_000_000)) + " ms; load average "
+                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
 
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             var status = get(EdgeGateway.class, "edge").getStatus();
             return status.conditions().stream().anyMatch(c -> c.getType().equals("ConfigSynced") && c.getStatus().equals("True"))
                     && Integer.valueOf(1).equals(status.updatedReplicas());
         });
+        // The new generation of the rule is live: Programmed again, for generation 2.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Statuses.condition(client, RouteRule.class, NS, "work", "Programmed")
+                .filter(c -> c.getStatus().equals("True") && c.getObservedGeneration() == 2L).isPresent());
         HttpResponse<String> admin = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + adminPort + "/admin/config")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ConfigJson.MAPPER.readTree(admin.body()).get("revision").asText())
