@@ -48,6 +48,14 @@ class ChartRenderingTest {
                     .map(d -> d.endsWith("\n") ? d : d + "\n").toList()));
         });
         GeneratedCrds.files().forEach((name, content) -> files.put(Repository.MANIFESTS.resolve("crds").resolve(name), content));
+        // The same CRDs in one file: a non-recursive 'kubectl apply -f manifests/' reads it (and installs it first).
+        StringBuilder flat = new StringBuilder("""
+                # The four CRDs in one file, so that 'kubectl apply -f manifests/' (not recursive) installs them first.
+                # Rendered from helm/conduit/crds/ by install-tests (ChartRenderingTest); edit the API types, not this file.
+                """);
+        flat.append(String.join("---\n", GeneratedCrds.files().values().stream()
+                .map(content -> content.endsWith("\n") ? content : content + "\n").toList()));
+        files.put(Repository.MANIFESTS.resolve("00-crds.yaml"), flat.toString());
         return files;
     }
 

@@ -26,6 +26,11 @@ public record RouteRuleSpec(
         @JsonPropertyDescription("Record this rule's requests for replay (see the EdgeGateway's record settings).")
         Boolean record) {
 
+    /** The same rule attached to other gateways (or, with null, to none). */
+    public RouteRuleSpec withGatewayRefs(List<GatewayRef> refs) {
+        return new RouteRuleSpec(refs, when, send, onComplete, record);
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GatewayRef(@Required String name,
                              @JsonPropertyDescription("Defaults to the rule's namespace.") String namespace) {

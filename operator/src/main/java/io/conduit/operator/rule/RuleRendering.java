@@ -67,7 +67,7 @@ final class RuleRendering {
         RouteRule unattached = new RouteRule();
         unattached.setMetadata(rule.getMetadata());
         RouteRuleSpec spec = rule.getSpec();
-        unattached.setSpec(spec == null ? null : new RouteRuleSpec(null, spec.when(), spec.send(), spec.onComplete()));
+        unattached.setSpec(spec == null ? null : spec.withGatewayRefs(null));
         EdgeGateway standIn = new EdgeGateway();
         standIn.setMetadata(new ObjectMetaBuilder().withName("conduit-rule-check").withNamespace(ns).build());
         ResourceSet resources = new ResourceSet(
