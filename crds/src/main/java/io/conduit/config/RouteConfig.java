@@ -19,7 +19,13 @@ public record RouteConfig(
         Blob blob,
         Queue queue,
         Respond respond,
-        Enqueue onComplete) {
+        Enqueue onComplete,
+        Boolean open) {
+
+    /** Served without a token even when the gateway declares auth ({@code auth: None} on the rule). */
+    public boolean isPublic() {
+        return Boolean.TRUE.equals(open);
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Match(String method, String path, String contentType, List<Header> headers) {

@@ -102,7 +102,8 @@ final class RuleRenderer {
             }
             onComplete = new RouteConfig.Enqueue(name, onComplete.to(), onComplete.envelope());
         }
-        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete),
+        return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete,
+                written.open()),
                 null, false);
     }
 
@@ -136,7 +137,8 @@ final class RuleRenderer {
             check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
             onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
         }
-        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete);
+        return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete,
+                spec.auth() == RouteRuleSpec.RouteAuth.None ? Boolean.TRUE : null);
     }
 
     private static Outcome invalid(ResourceId id, String message) {

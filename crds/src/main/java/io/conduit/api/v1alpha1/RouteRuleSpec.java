@@ -22,7 +22,13 @@ public record RouteRuleSpec(
         @JsonPropertyDescription("EdgeGateways that serve this rule.") List<GatewayRef> gatewayRefs,
         @Required When when,
         @Required Send send,
-        OnComplete onComplete) {
+        OnComplete onComplete,
+        @JsonPropertyDescription("Whether callers need a token when the gateway declares auth: Required (default) or None (public).")
+        RouteAuth auth) {
+
+    public enum RouteAuth {
+        Required, None
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record GatewayRef(@Required String name,
