@@ -186,6 +186,7 @@ public final class GatewayServer implements AutoCloseable {
         await(trafficServer == null ? null : trafficServer.close());
         await(adminServer == null ? null : adminServer.close());
         active.close();
+        traffic.closeGuard();
         await(vertx.close());
     }
 }

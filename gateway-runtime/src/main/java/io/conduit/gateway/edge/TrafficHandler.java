@@ -20,12 +20,19 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final ActiveConfig active;
     private final RuleHandler rules;
+    private final EdgeGuard guard;
     private volatile boolean draining;
 
     public TrafficHandler(Vertx vertx, ActiveConfig active) {
         this.vertx = vertx;
         this.active = active;
         this.rules = new RuleHandler(vertx);
+        this.guard = new EdgeGuard(vertx);
+    }
+
+    /** Releases what the edge policies hold (the global rate limits' Redis connection). */
+    public void closeGuard() {
+        guard.close();
     }
 
     /** After this, /readyz answers 503 so load balancers stop sending traffic. */
@@ -111,28 +118,43 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     }
 
     private Future<Void> dispatch(HttpServerRequest request, LiveConfig live) {
-        if (BuiltinEndpoints.owns(request.path())) {
-            return BuiltinEndpoints.handle(request, live);
-        }
-        RouteMatch match = live.routes().match(request.method().name(), request.path(),
+        boolean builtin = BuiltinEndpoints.owns(request.path());
+        RouteMatch match = builtin ? null : live.routes().match(request.method().name(), request.path(),
                 request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers());
+        if (guard.cors(request, live, builtin || served(request, live, match))) {
+            return Future.succeededFuture();
+        }
+        if (builtin) {
+            return guard.admit(request, live, null).compose(a -> BuiltinEndpoints.handle(request, live));
+        }
         return switch (match) {
-            case RouteMatch.Found found -> {
+            case RouteMatch.Found found -> guard.admit(request, live, found.route()).compose(admission -> {
                 BodyProgress progress = new BodyProgress();
                 watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
-                yield rules.handle(request, RequestIds.of(request), live, found, progress);
-            }
-            case RouteMatch.MethodNotAllowed m -> {
+                return rules.handle(request, RequestIds.of(request), live, found, progress, admission.tenant())
+                        .onComplete(ar -> admission.finish(progress.bytes()));
+            });
+            // Unmatched requests need a token too: without one, nobody learns which paths exist.
+            case RouteMatch.MethodNotAllowed m -> guard.admit(request, live, null).compose(a -> {
                 request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", m.allowed()));
-                yield Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
+                return Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
                         request.method().name() + " is not allowed on " + request.path() + "; allowed: "
                                 + String.join(", ", m.allowed())));
-            }
-            case RouteMatch.UnsupportedMediaType u -> Future.failedFuture(new GatewayException(
-                    ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type " + request.getHeader(HttpHeaders.CONTENT_TYPE)
-                    + " is not accepted on " + request.path() + "; accepted: " + String.join(", ", u.accepted())));
-            case RouteMatch.NotFound n -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
-                    "no route for " + request.method().name() + " " + request.path()));
+            });
+            case RouteMatch.UnsupportedMediaType u -> guard.admit(request, live, null).compose(a -> Future.failedFuture(
+                    new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type "
+                            + request.getHeader(HttpHeaders.CONTENT_TYPE) + " is not accepted on " + request.path()
+                            + "; accepted: " + String.join(", ", u.accepted()))));
+            case RouteMatch.NotFound n -> guard.admit(request, live, null).compose(a -> Future.failedFuture(
+                    new GatewayException(ErrorCode.NOT_FOUND, "no route for " + request.method().name() + " " + request.path())));
         };
+    }
+
+    /** Whether some rule serves the path, for the method a CORS preflight asks about. */
+    private static boolean served(HttpServerRequest request, LiveConfig live, RouteMatch match) {
+        String wanted = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
+        RouteMatch forWanted = wanted == null ? match
+                : live.routes().match(wanted.trim(), request.path(), null, request.headers());
+        return !(forWanted instanceof RouteMatch.NotFound);
     }
 }

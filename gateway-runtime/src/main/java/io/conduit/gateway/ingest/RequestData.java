@@ -20,7 +20,7 @@ import java.util.Map;
 record RequestData(String requestId, String method, String path, Instant receivedAt, ObjectNode headers, ObjectNode query,
                    ObjectNode pathVariables, String tenant) {
 
-    static RequestData of(HttpServerRequest request, String requestId, Map<String, String> pathVariables) {
+    static RequestData of(HttpServerRequest request, String requestId, Map<String, String> pathVariables, String tenant) {
         ObjectNode headers = JsonNodeFactory.instance.objectNode();
         request.headers().names().forEach(name -> headers.put(name.toLowerCase(Locale.ROOT),
                 String.join(", ", request.headers().getAll(name))));
@@ -29,7 +29,7 @@ record RequestData(String requestId, String method, String path, Instant receive
         params.names().forEach(name -> query.put(name, params.get(name)));
         ObjectNode vars = JsonNodeFactory.instance.objectNode();
         pathVariables.forEach(vars::put);
-        return new RequestData(requestId, request.method().name(), request.path(), Instant.now(), headers, query, vars, null);
+        return new RequestData(requestId, request.method().name(), request.path(), Instant.now(), headers, query, vars, tenant);
     }
 
     /** The W3C trace context the client sent, passed on with queued messages so consumers can continue the trace. */

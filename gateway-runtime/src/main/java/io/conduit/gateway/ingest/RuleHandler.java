@@ -64,9 +64,9 @@ public final class RuleHandler {
 
     /** Handles the request; the returned future completes once the response was written. */
     public Future<Void> handle(HttpServerRequest request, String requestId, LiveConfig live, RouteMatch.Found found,
-                               BodyProgress progress) {
+                               BodyProgress progress, String tenant) {
         CompiledRoute route = found.route();
-        RequestData data = RequestData.of(request, requestId, found.pathVariables());
+        RequestData data = RequestData.of(request, requestId, found.pathVariables(), tenant);
         long maxBody = live.config().edge().limits().maxBodySize();
         Future<Void> result;
         try {
