@@ -65,7 +65,13 @@ public final class GatewayServer implements AutoCloseable {
                 .setCompressionSupported(false);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
         AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials);
-        return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
+        var headerDeadline = new io.conduit.gateway.edge.limits.HeaderDeadline(vertx, () -> active.config() == null
+                ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis()
+                : active.config().edge().limits().requestTimeoutMillis(), () -> active.config() == null
+                ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.idleTimeoutMillis()
+                : active.config().edge().limits().idleTimeoutMillis());
+        traffic.headerDeadline(headerDeadline);
+        return vertx.createHttpServer(trafficOptions).connectionHandler(headerDeadline::opened).requestHandler(traffic)
                 .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests()).listen()
                 .compose(server -> {
                     trafficServer = server;

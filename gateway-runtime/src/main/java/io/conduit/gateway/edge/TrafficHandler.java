@@ -30,6 +30,13 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         this.guard = new EdgeGuard(vertx);
     }
 
+    private volatile io.conduit.gateway.edge.limits.HeaderDeadline headerDeadline;
+
+    /** Closes connections that trickle their request heads (slowloris). */
+    public void headerDeadline(io.conduit.gateway.edge.limits.HeaderDeadline deadline) {
+        this.headerDeadline = deadline;
+    }
+
     /** Releases what the edge policies hold (the global rate limits' Redis connection). */
     public void closeGuard() {
         guard.close();
@@ -43,6 +50,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         request.pause();
+        if (headerDeadline != null) {
+            headerDeadline.headersArrived(request);
+        }
         RequestIds.assign(request);
         String path = request.path();
         if (path.equals("/healthz")) {
