@@ -20,7 +20,8 @@ public record RouteConfig(
         Queue queue,
         Respond respond,
         Enqueue onComplete,
-        Boolean open) {
+        Boolean open,
+        String tenant) {
 
     /** Served without a token even when the gateway declares auth ({@code auth: None} on the rule). */
     public boolean isPublic() {

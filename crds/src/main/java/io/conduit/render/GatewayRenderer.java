@@ -171,7 +171,8 @@ public final class GatewayRenderer {
                 continue;
             }
             RouteConfig route = outcome.route();
-            String shape = shape(route.match());
+            // A tenant's rule shares its match with the shared rule it overrides for that tenant.
+            String shape = shape(route.match()) + (route.tenant() == null ? "" : " tenant=" + route.tenant());
             RouteConfig winner = byShape.get(shape);
             if (winner != null) {
                 Problem conflict = new Problem(id, Problem.CONFLICTED, "matches exactly the same requests as RouteRule "

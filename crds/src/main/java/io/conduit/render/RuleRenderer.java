@@ -103,7 +103,7 @@ final class RuleRenderer {
             onComplete = new RouteConfig.Enqueue(name, onComplete.to(), onComplete.envelope());
         }
         return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete,
-                written.open()),
+                written.open(), written.tenant()),
                 null, false);
     }
 
@@ -137,8 +137,11 @@ final class RuleRenderer {
             check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
             onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
         }
+        check(spec.tenant() == null || spec.auth() != RouteRuleSpec.RouteAuth.None,
+                "a tenant's rule (tenant: " + spec.tenant() + ") cannot be public (auth: None): only a token names the tenant");
+        check(spec.tenant() == null || !spec.tenant().isBlank(), "tenant must not be empty");
         return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete,
-                spec.auth() == RouteRuleSpec.RouteAuth.None ? Boolean.TRUE : null);
+                spec.auth() == RouteRuleSpec.RouteAuth.None ? Boolean.TRUE : null, spec.tenant());
     }
 
     private static Outcome invalid(ResourceId id, String message) {

@@ -85,6 +85,41 @@ class EdgePolicyRenderTest {
     }
 
     @Test
+    void aTenantsRuleOnTheSameMatchIsAnOverlayNotAConflict() {
+        String overlay = """
+                ---
+                apiVersion: conduit.io/v1alpha1
+                kind: RouteRule
+                metadata: {name: orders-acme, namespace: shop}
+                spec:
+                  tenant: acme
+                  when: {http: {method: POST, path: /orders}}
+                  send: {queue: {queue: acme-orders}}
+                ---
+                apiVersion: conduit.io/v1alpha1
+                kind: RouteRule
+                metadata: {name: public-acme, namespace: shop}
+                spec:
+                  tenant: acme
+                  auth: None
+                  when: {http: {method: POST, path: /ping}}
+                  send: {queue: {queue: pings}}
+                """;
+        RenderResult result = new GatewayRenderer().renderStandalone(Resources.parse(BASE + overlay + """
+                ---
+                apiVersion: conduit.io/v1alpha1
+                kind: EdgeGateway
+                metadata: {name: edge, namespace: shop}
+                spec: {auth: {tokensSecretRef: {name: tokens}}}
+                """), null);
+
+        assertThat(result.config().routes()).extracting(r -> r.id() + ":" + r.tenant())
+                .containsExactlyInAnyOrder("shop/orders:null", "shop/orders-acme:acme", "shop/ping:null");
+        assertThat(result.problems()).singleElement()
+                .matches(p -> p.resource().name().equals("public-acme") && p.message().contains("cannot be public"));
+    }
+
+    @Test
     void aTrustedProxyThatIsNotAnAddressIsAProblem() {
         RenderResult result = render("trustedProxies: [proxy.example.com]\n");
 

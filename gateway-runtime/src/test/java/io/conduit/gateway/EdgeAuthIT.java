@@ -44,6 +44,22 @@ class EdgeAuthIT {
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
+            metadata: {name: reports}
+            spec:
+              when: {http: {method: POST, path: /reports}}
+              send: {queue: {backendRef: queues, queue: reports}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: orders-for-globex}
+            spec:
+              tenant: globex
+              when: {http: {method: POST, path: /orders}}
+              send:
+                queue: {backendRef: queues, queue: globex-orders, message: {tenant: $tenant, order: $body}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
             metadata: {name: upload}
             spec:
               when: {http: {method: POST, path: /upload}}
@@ -141,11 +157,24 @@ class EdgeAuthIT {
 
     @Test
     void aTenantCallingARuleOutsideItsListIs403() throws Exception {
-        HttpResponse<String> response = post("/orders", "{}", "Authorization", "Bearer tok-globex-new");
+        HttpResponse<String> response = post("/reports", "{}", "Authorization", "Bearer tok-globex-new");
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(GatewayHarness.json(response).at("/error/code").asText()).isEqualTo("forbidden");
-        assertThat(spooled("orders-globex")).isEmpty();
+        assertThat(spooled("reports")).isEmpty();
+        assertThat(post("/reports", "{}", "X-Token", "tok-acme-1").statusCode()).as("acme has no list: every rule")
+                .isEqualTo(202);
+    }
+
+    @Test
+    void aTenantsOwnRuleOverridesTheSharedOneForThatTenantOnly() throws Exception {
+        HttpResponse<String> globex = post("/orders", "{\"id\":9}", "Authorization", "Bearer tok-globex-new");
+        assertThat(globex.statusCode()).as(globex.body()).isEqualTo(202);
+        assertThat(GatewayHarness.json(globex).at("/queueRef/queue").asText()).isEqualTo("globex-orders");
+        assertThat(spooled("orders-globex")).as("the shared rule did not run for globex").isEmpty();
+
+        HttpResponse<String> acme = post("/orders", "{\"id\":10}", "Authorization", "Bearer tok-acme-1");
+        assertThat(GatewayHarness.json(acme).at("/queueRef/queue").asText()).isEqualTo("orders-acme");
     }
 
     @Test

@@ -24,7 +24,9 @@ public record RouteRuleSpec(
         @Required Send send,
         OnComplete onComplete,
         @JsonPropertyDescription("Whether callers need a token when the gateway declares auth: Required (default) or None (public).")
-        RouteAuth auth) {
+        RouteAuth auth,
+        @JsonPropertyDescription("Serve this rule only to this tenant (a key of the gateway's tokens Secret); on the same match it overrides the shared rule for that tenant.")
+        String tenant) {
 
     public enum RouteAuth {
         Required, None

@@ -79,16 +79,31 @@ public final class EdgeGuard implements AutoCloseable {
     }
 
     /**
-     * Authenticates, authorizes and limits a request. {@code route} is null for built-in endpoints and
-     * requests no rule matched: those need a token when the gateway declares auth, like any rule.
+     * Who is calling, before any rule is chosen (a tenant may have rules of its own): the tenant of a
+     * presented token, or nobody. A token that is not ours is refused here (401); whether a token is
+     * needed at all is decided by {@link #admit}, once the rule is known.
      */
-    public Future<Admission> admit(HttpServerRequest request, LiveConfig live, CompiledRoute route) {
+    public Caller identify(HttpServerRequest request, LiveConfig live) {
+        Optional<AuthPolicy> auth = policies(live).auth();
+        if (auth.isEmpty() || auth.get().exempt(request.path())) {
+            return Caller.ANONYMOUS;
+        }
+        return auth.get().authenticate(request, false);
+    }
+
+    /**
+     * Authorizes and limits a request of {@code caller}. {@code route} is null for built-in endpoints
+     * and requests no rule matched: those need a token when the gateway declares auth, like any rule.
+     */
+    public Future<Admission> admit(HttpServerRequest request, LiveConfig live, CompiledRoute route, Caller caller) {
         Policies p = policies(live);
-        Caller caller = Caller.ANONYMOUS;
         if (p.auth().isPresent() && !p.auth().get().exempt(request.path())) {
             AuthPolicy auth = p.auth().get();
-            caller = auth.authenticate(request, route == null || !route.config().isPublic());
-            if (route != null) {
+            if (caller.anonymous() && (route == null || !route.config().isPublic())) {
+                auth.authenticate(request, true);
+            }
+            // A tenant's own rule is granted by being theirs.
+            if (route != null && route.config().tenant() == null) {
                 auth.authorize(caller, route.id());
             }
         }

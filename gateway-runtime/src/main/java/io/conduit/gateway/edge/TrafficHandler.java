@@ -129,42 +129,45 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
 
     private Future<Void> dispatch(HttpServerRequest request, LiveConfig live) {
         boolean builtin = BuiltinEndpoints.owns(request.path());
-        RouteMatch match = builtin ? null : live.routes().match(request.method().name(), request.path(),
-                request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers());
-        if (guard.cors(request, live, builtin || served(request, live, match))) {
+        if (guard.cors(request, live, builtin || served(request, live))) {
             return Future.succeededFuture();
         }
+        io.conduit.gateway.edge.auth.Caller caller = guard.identify(request, live);
         if (builtin) {
-            return guard.admit(request, live, null).compose(a -> BuiltinEndpoints.handle(request, live));
+            return guard.admit(request, live, null, caller).compose(a -> BuiltinEndpoints.handle(request, live));
         }
+        RouteMatch match = live.routes().match(request.method().name(), request.path(),
+                request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers(), caller.tenant());
         return switch (match) {
-            case RouteMatch.Found found -> guard.admit(request, live, found.route()).compose(admission -> {
+            case RouteMatch.Found found -> guard.admit(request, live, found.route(), caller).compose(admission -> {
                 BodyProgress progress = new BodyProgress();
                 watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
                 return rules.handle(request, RequestIds.of(request), live, found, progress, admission.tenant())
                         .onComplete(ar -> admission.finish(progress.bytes()));
             });
             // Unmatched requests need a token too: without one, nobody learns which paths exist.
-            case RouteMatch.MethodNotAllowed m -> guard.admit(request, live, null).compose(a -> {
+            case RouteMatch.MethodNotAllowed m -> guard.admit(request, live, null, caller).compose(a -> {
                 request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", m.allowed()));
                 return Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
                         request.method().name() + " is not allowed on " + request.path() + "; allowed: "
                                 + String.join(", ", m.allowed())));
             });
-            case RouteMatch.UnsupportedMediaType u -> guard.admit(request, live, null).compose(a -> Future.failedFuture(
+            case RouteMatch.UnsupportedMediaType u -> guard.admit(request, live, null, caller).compose(a -> Future.failedFuture(
                     new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type "
                             + request.getHeader(HttpHeaders.CONTENT_TYPE) + " is not accepted on " + request.path()
                             + "; accepted: " + String.join(", ", u.accepted()))));
-            case RouteMatch.NotFound n -> guard.admit(request, live, null).compose(a -> Future.failedFuture(
+            case RouteMatch.NotFound n -> guard.admit(request, live, null, caller).compose(a -> Future.failedFuture(
                     new GatewayException(ErrorCode.NOT_FOUND, "no route for " + request.method().name() + " " + request.path())));
         };
     }
 
     /** Whether some rule serves the path, for the method a CORS preflight asks about. */
-    private static boolean served(HttpServerRequest request, LiveConfig live, RouteMatch match) {
-        String wanted = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD);
-        RouteMatch forWanted = wanted == null ? match
-                : live.routes().match(wanted.trim(), request.path(), null, request.headers());
-        return !(forWanted instanceof RouteMatch.NotFound);
+    private static boolean served(HttpServerRequest request, LiveConfig live) {
+        if (!io.conduit.gateway.edge.cors.CorsPolicy.isPreflight(request)) {
+            return false;
+        }
+        String wanted = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD).trim();
+        // A preflight carries no token, so any tenant's rule on the path counts as serving it.
+        return live.routes().serves(wanted, request.path());
     }
 }
