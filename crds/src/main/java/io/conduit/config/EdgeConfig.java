@@ -11,13 +11,15 @@ public record EdgeConfig(
         Cors cors,
         Limits limits,
         List<RateLimit> rateLimits,
-        Record record) {
+        Record record,
+        List<String> trustedProxies) {
 
-    public static final EdgeConfig DEFAULTS = new EdgeConfig(null, null, Limits.DEFAULTS, List.of());
+    public static final EdgeConfig DEFAULTS = new EdgeConfig(null, null, Limits.DEFAULTS, List.of(), null, List.of());
 
     public EdgeConfig {
         limits = limits == null ? Limits.DEFAULTS : limits;
         rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     }
 
     /** The record settings, defaults when none were given (null stays out of the rendered JSON and its revision). */
@@ -26,7 +28,7 @@ public record EdgeConfig(
     }
 
     public EdgeConfig(Auth auth, Cors cors, Limits limits, List<RateLimit> rateLimits) {
-        this(auth, cors, limits, rateLimits, null);
+        this(auth, cors, limits, rateLimits, null, List.of());
     }
 
     /**
@@ -50,8 +52,19 @@ public record EdgeConfig(
         }
     }
 
-    /** Tokens live in the credentials under {@code credentialsKey}. */
-    public record Auth(String credentialsKey, List<String> exemptPaths) {
+    /** Tokens live in the credentials under {@code credentialsKey}: tenant name to token (one per line). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Auth(String credentialsKey, List<String> exemptPaths, List<Tenant> tenants) {
+        public Auth {
+            exemptPaths = exemptPaths == null ? List.of() : List.copyOf(exemptPaths);
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        }
+    }
+
+    /** One tenant's policy; {@code rules} are route ids (namespace/name), null for every rule; null quotas are unlimited. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Tenant(String name, List<String> rules, Integer requestsPerSecond, Integer burst, Long bytesPerDay,
+                         Integer maxConcurrentUploads) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

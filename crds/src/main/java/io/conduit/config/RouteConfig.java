@@ -20,10 +20,17 @@ public record RouteConfig(
         Queue queue,
         Respond respond,
         Enqueue onComplete,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean record) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean record,
+        Boolean open,
+        String tenant) {
+
+    /** Served without a token even when the gateway declares auth ({@code auth: None} on the rule). */
+    public boolean isPublic() {
+        return Boolean.TRUE.equals(open);
+    }
 
     public RouteConfig(String id, long generation, Match match, Blob blob, Queue queue, Respond respond, Enqueue onComplete) {
-        this(id, generation, match, blob, queue, respond, onComplete, false);
+        this(id, generation, match, blob, queue, respond, onComplete, false, null, null);
     }
 
     /** {@code ws} is set for a WebSocket rule: its path takes upgrades, each message is one queued job. */

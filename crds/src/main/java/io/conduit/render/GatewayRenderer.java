@@ -171,7 +171,8 @@ public final class GatewayRenderer {
                 continue;
             }
             RouteConfig route = outcome.route();
-            String shape = shape(route.match());
+            // A tenant's rule shares its match with the shared rule it overrides for that tenant.
+            String shape = shape(route.match()) + (route.tenant() == null ? "" : " tenant=" + route.tenant());
             RouteConfig winner = byShape.get(shape);
             if (winner != null) {
                 Problem conflict = new Problem(id, Problem.CONFLICTED, "matches exactly the same requests as RouteRule "
@@ -298,7 +299,10 @@ public final class GatewayRenderer {
             Map<String, String> tokens = secrets.values(ns, secretName).orElseThrow(() -> new IllegalArgumentException(
                     "auth.tokensSecretRef: Secret " + ns + "/" + secretName + " not found"));
             credentials.put("auth.tokens", tokens);
-            auth = new EdgeConfig.Auth("auth.tokens", spec.auth().exemptPaths() == null ? List.of() : spec.auth().exemptPaths());
+            List<EdgeConfig.Tenant> tenants = spec.auth().tenants() == null ? List.of() : spec.auth().tenants().stream()
+                    .map(t -> tenant(t, ns, tokens))
+                    .toList();
+            auth = new EdgeConfig.Auth("auth.tokens", spec.auth().exemptPaths(), tenants);
         }
         EdgeConfig.Cors cors = null;
         if (spec.cors() != null) {
@@ -315,7 +319,31 @@ public final class GatewayRenderer {
             record = new EdgeConfig.Record(Boolean.TRUE.equals(r.enabled()), r.path(), r.maxBodySize() == null
                     ? EdgeConfig.Record.DEFAULT_MAX_BODY_BYTES : Quantities.parseBytes(r.maxBodySize()), r.redactHeaders());
         }
-        return new EdgeConfig(auth, cors, limits, rateLimits, record);
+        List<String> trustedProxies = spec.trustedProxies() == null ? List.of() : spec.trustedProxies();
+        trustedProxies.forEach(GatewayRenderer::checkCidr);
+        return new EdgeConfig(auth, cors, limits, rateLimits, record, trustedProxies);
+    }
+
+    private static EdgeConfig.Tenant tenant(EdgeGatewaySpec.Tenant t, String ns, Map<String, String> tokens) {
+        if (t.name() == null || t.name().isBlank()) {
+            throw new IllegalArgumentException("auth.tenants: name is required");
+        }
+        if (!tokens.containsKey(t.name())) {
+            throw new IllegalArgumentException("auth.tenants." + t.name() + ": the tokens Secret has no key " + t.name());
+        }
+        List<String> rules = t.rules() == null ? null : t.rules().stream()
+                .map(r -> r.contains("/") ? r : ns + "/" + r)
+                .toList();
+        Integer burst = t.burst() != null ? t.burst() : t.requestsPerSecond();
+        return new EdgeConfig.Tenant(t.name(), rules, t.requestsPerSecond(), burst,
+                t.bytesPerDay() == null ? null : Quantities.parseBytes(t.bytesPerDay()), t.maxConcurrentUploads());
+    }
+
+    /** An IP address or CIDR of literal digits: a host name here would make every request wait on DNS. */
+    private static void checkCidr(String cidr) {
+        if (cidr == null || !cidr.matches("[0-9A-Fa-f:.]+(/[0-9]{1,3})?")) {
+            throw new IllegalArgumentException("trustedProxies: " + cidr + " is not an IP address or CIDR");
+        }
     }
 
     private static EdgeConfig.RateLimit rateLimit(EdgeGatewaySpec.RateLimit r) {

@@ -103,7 +103,8 @@ final class RuleRenderer {
             onComplete = new RouteConfig.Enqueue(name, onComplete.to(), onComplete.envelope());
         }
         return new Outcome(new RouteConfig(routeId, generation, written.match(), blob, queue, written.respond(), onComplete,
-                written.record()), null, false);
+                written.record(), written.open(), written.tenant()),
+                null, false);
     }
 
     /** The rule as written, checked on its own; backend names stay as given (null when defaulted). */
@@ -138,8 +139,11 @@ final class RuleRenderer {
             check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
             onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
         }
+        check(spec.tenant() == null || spec.auth() != RouteRuleSpec.RouteAuth.None,
+                "a tenant's rule (tenant: " + spec.tenant() + ") cannot be public (auth: None): only a token names the tenant");
+        check(spec.tenant() == null || !spec.tenant().isBlank(), "tenant must not be empty");
         return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete,
-                Boolean.TRUE.equals(spec.record()));
+                Boolean.TRUE.equals(spec.record()), spec.auth() == RouteRuleSpec.RouteAuth.None ? Boolean.TRUE : null, spec.tenant());
     }
 
     private static Outcome invalid(ResourceId id, String message) {

@@ -86,7 +86,14 @@ public final class GatewayServer implements AutoCloseable {
                 .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
         AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials, telemetry.metrics());
-        return trafficServers(trafficOptions)
+        // Slowloris guard: a connection must finish each request head within the request (or idle) timeout.
+        var headerDeadline = new io.conduit.gateway.edge.limits.HeaderDeadline(vertx, () -> active.config() == null
+                ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis()
+                : active.config().edge().limits().requestTimeoutMillis(), () -> active.config() == null
+                ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.idleTimeoutMillis()
+                : active.config().edge().limits().idleTimeoutMillis());
+        traffic.headerDeadline(headerDeadline);
+        return trafficServers(trafficOptions, headerDeadline)
                 .compose(v -> vertx.createHttpServer(adminOptions).requestHandler(admin.router(vertx)).listen())
                 .map(server -> {
                     adminServer = server;
@@ -100,13 +107,14 @@ public final class GatewayServer implements AutoCloseable {
      * One traffic server per event loop: a server created on an event loop's context serves its
      * connections there, and servers on one port share its connections, so the loops share the load.
      */
-    private Future<Void> trafficServers(HttpServerOptions trafficOptions) {
+    private Future<Void> trafficServers(HttpServerOptions trafficOptions,
+                                        io.conduit.gateway.edge.limits.HeaderDeadline headerDeadline) {
         // Port 0 asks for an ephemeral port; Vert.x shares one among servers only when asked with a negative port.
         int port = options.port() == 0 ? -1 : options.port();
         return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
             @Override
             public Future<?> start() {
-                return vertx.createHttpServer(trafficOptions).requestHandler(traffic)
+                return vertx.createHttpServer(trafficOptions).connectionHandler(headerDeadline::opened).requestHandler(traffic)
                         .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests())
                         .listen(port, options.host()).onSuccess(trafficServers::add);
             }
@@ -226,6 +234,7 @@ public final class GatewayServer implements AutoCloseable {
                 options.drainGrace().toMillis() + 5_000);
         await(adminServer == null ? null : adminServer.close());
         active.close();
+        traffic.closeGuard();
         await(vertx.close());
         recorder.close();
         telemetry.log().close();

@@ -25,7 +25,9 @@ public record EdgeGatewaySpec(
         Cors cors,
         Limits limits,
         List<RateLimit> rateLimits,
-        @JsonPropertyDescription("Record requests (metadata and bodies) as JSON lines for replay.") Record record) {
+        @JsonPropertyDescription("Record requests (metadata and bodies) as JSON lines for replay.") Record record,
+        @JsonPropertyDescription("Proxies (IPs or CIDRs) whose X-Forwarded-For is believed when keying rate limits by client IP.")
+        List<String> trustedProxies) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Service(ServiceType type, @Min(1) Integer port, Map<String, String> annotations) {
@@ -46,7 +48,20 @@ public record EdgeGatewaySpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Auth(
             @Required @JsonPropertyDescription("Secret mapping tenant names (keys) to tokens (values).") SecretRef tokensSecretRef,
-            @JsonPropertyDescription("Paths served without a token, e.g. /healthz.") List<String> exemptPaths) {
+            @JsonPropertyDescription("Paths served without a token, e.g. /healthz.") List<String> exemptPaths,
+            @JsonPropertyDescription("Per-tenant policy: the rules a tenant may call and its quotas; tenants not listed may call every rule.")
+            List<Tenant> tenants) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Tenant(
+            @Required @JsonPropertyDescription("A key of the tokens Secret.") String name,
+            @JsonPropertyDescription("RouteRule names (namespace/name, or name in the gateway's namespace) this tenant may call; all when unset.")
+            List<String> rules,
+            @Min(1) @JsonPropertyDescription("Requests per second this tenant may make (per replica).") Integer requestsPerSecond,
+            @Min(1) Integer burst,
+            @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Request body bytes per UTC day (per replica).") String bytesPerDay,
+            @Min(1) @JsonPropertyDescription("Uploads (blob rules) in flight at once (per replica).") Integer maxConcurrentUploads) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -24,11 +24,19 @@ public record RouteRuleSpec(
         @Required Send send,
         OnComplete onComplete,
         @JsonPropertyDescription("Record this rule's requests for replay (see the EdgeGateway's record settings).")
-        Boolean record) {
+        Boolean record,
+        @JsonPropertyDescription("Whether callers need a token when the gateway declares auth: Required (default) or None (public).")
+        RouteAuth auth,
+        @JsonPropertyDescription("Serve this rule only to this tenant (a key of the gateway's tokens Secret); on the same match it overrides the shared rule for that tenant.")
+        String tenant) {
 
     /** The same rule attached to other gateways (or, with null, to none). */
     public RouteRuleSpec withGatewayRefs(List<GatewayRef> refs) {
-        return new RouteRuleSpec(refs, when, send, onComplete, record);
+        return new RouteRuleSpec(refs, when, send, onComplete, record, auth, tenant);
+    }
+
+    public enum RouteAuth {
+        Required, None
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

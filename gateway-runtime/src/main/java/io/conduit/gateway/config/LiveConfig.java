@@ -38,7 +38,7 @@ public final class LiveConfig {
         return config;
     }
 
-    GatewayCredentials credentials() {
+    public GatewayCredentials credentials() {
         return credentials;
     }
 

@@ -59,11 +59,7 @@ public final class SinkFactory {
         } catch (IllegalArgumentException e) {
             problems.add(new ConfigProblem(null, null, "Invalid", e.getMessage()));
         }
-        // Edge policies arrive with issue 6; running without enforcing a declared policy would be worse than refusing.
-        if (config.edge().auth() != null || config.edge().cors() != null || !config.edge().rateLimits().isEmpty()) {
-            problems.add(new ConfigProblem(null, "EdgeGateway " + config.gateway(), "Unsupported",
-                    "auth, cors and rateLimits are not enforced by this gateway build; remove them or upgrade the gateway"));
-        }
+        problems.addAll(EdgePolicyCheck.problems(config, credentials));
         config.routes().forEach(r -> {
             List<String> missing = new ArrayList<>();
             if (r.blob() != null && config.blobBackend(r.blob().backend()).isEmpty()) {

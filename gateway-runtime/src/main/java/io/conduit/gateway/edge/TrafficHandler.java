@@ -27,6 +27,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private final Telemetry telemetry;
     private final WebSocketIngest webSockets;
     private final RequestRecorder recorder;
+    private final EdgeGuard guard;
     private volatile boolean draining;
 
     public TrafficHandler(Vertx vertx, ActiveConfig active, Telemetry telemetry, RequestRecorder recorder) {
@@ -36,10 +37,23 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         this.recorder = recorder;
         this.rules = new RuleHandler(vertx);
         this.webSockets = new WebSocketIngest(rules);
+        this.guard = new EdgeGuard(vertx);
     }
 
     public boolean draining() {
         return draining;
+    }
+
+    private volatile io.conduit.gateway.edge.limits.HeaderDeadline headerDeadline;
+
+    /** Closes connections that trickle their request heads (slowloris). */
+    public void headerDeadline(io.conduit.gateway.edge.limits.HeaderDeadline deadline) {
+        this.headerDeadline = deadline;
+    }
+
+    /** Releases what the edge policies hold (the global rate limits' Redis connection). */
+    public void closeGuard() {
+        guard.close();
     }
 
     /** After this, /readyz answers 503 so load balancers stop sending traffic. */
@@ -51,6 +65,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     @Override
     public void handle(HttpServerRequest request) {
         request.pause();
+        if (headerDeadline != null) {
+            headerDeadline.headersArrived(request);
+        }
         RequestIds.assign(request);
         String path = request.path();
         if (path.equals("/healthz")) {
@@ -87,6 +104,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         }
         done.onComplete(ar -> {
             if (ar.failed()) {
+                countRefusal(ar.cause(), exchange);
                 Responses.error(request, ar.cause());
             }
             if (request.response().ended() || request.response().closed()) {
@@ -135,30 +153,64 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     }
 
     private Future<Void> dispatch(HttpServerRequest request, LiveConfig live, Exchange exchange) {
-        if (BuiltinEndpoints.owns(request.path())) {
-            return BuiltinEndpoints.handle(request, live);
+        boolean builtin = BuiltinEndpoints.owns(request.path());
+        if (guard.cors(request, live, builtin || served(request, live))) {
+            return Future.succeededFuture();
+        }
+        io.conduit.gateway.edge.auth.Caller caller = guard.identify(request, live);
+        exchange.tenant(caller.tenant());
+        if (builtin) {
+            return guard.admit(request, live, null, caller).compose(a -> BuiltinEndpoints.handle(request, live));
         }
         RouteMatch match = live.routes().match(request.method().name(), request.path(),
-                request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers());
+                request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers(), caller.tenant());
         return switch (match) {
             case RouteMatch.Found found -> {
                 exchange.rule(found.route().id());
-                BodyProgress progress = new BodyProgress();
-                recorder.maybeRecord(exchange, live.config().edge().recording(), found.route(), progress);
-                watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
-                yield rules.handle(request, exchange, live, found, progress);
+                yield guard.admit(request, live, found.route(), caller).compose(admission -> {
+                    BodyProgress progress = new BodyProgress();
+                    recorder.maybeRecord(exchange, live.config().edge().recording(), found.route(), progress);
+                    watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
+                    return rules.handle(request, exchange, live, found, progress)
+                            .onComplete(ar -> admission.finish(progress.bytes()));
+                });
             }
-            case RouteMatch.MethodNotAllowed m -> {
+            // Unmatched requests need a token too: without one, nobody learns which paths exist.
+            case RouteMatch.MethodNotAllowed m -> guard.admit(request, live, null, caller).compose(a -> {
                 request.response().putHeader(HttpHeaders.ALLOW, String.join(", ", m.allowed()));
-                yield Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
+                return Future.failedFuture(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
                         request.method().name() + " is not allowed on " + request.path() + "; allowed: "
                                 + String.join(", ", m.allowed())));
-            }
-            case RouteMatch.UnsupportedMediaType u -> Future.failedFuture(new GatewayException(
-                    ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type " + request.getHeader(HttpHeaders.CONTENT_TYPE)
-                    + " is not accepted on " + request.path() + "; accepted: " + String.join(", ", u.accepted())));
-            case RouteMatch.NotFound n -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
-                    "no route for " + request.method().name() + " " + request.path()));
+            });
+            case RouteMatch.UnsupportedMediaType u -> guard.admit(request, live, null, caller).compose(a -> Future.failedFuture(
+                    new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "content type "
+                            + request.getHeader(HttpHeaders.CONTENT_TYPE) + " is not accepted on " + request.path()
+                            + "; accepted: " + String.join(", ", u.accepted()))));
+            case RouteMatch.NotFound n -> guard.admit(request, live, null, caller).compose(a -> Future.failedFuture(
+                    new GatewayException(ErrorCode.NOT_FOUND, "no route for " + request.method().name() + " " + request.path())));
         };
+    }
+
+    /** Auth failures and rate-limit rejections are metrics of their own (the status alone does not say which limit). */
+    private void countRefusal(Throwable failure, Exchange exchange) {
+        if (failure instanceof GatewayException refused) {
+            switch (refused.code()) {
+                case UNAUTHORIZED, FORBIDDEN -> telemetry.metrics().authFailure(refused.code().name().toLowerCase(java.util.Locale.ROOT));
+                case TOO_MANY_REQUESTS -> telemetry.metrics().rateLimited(exchange.rule() == null ? "-" : exchange.rule(),
+                        exchange.tenant());
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Whether some rule serves the path, for the method a CORS preflight asks about. */
+    private static boolean served(HttpServerRequest request, LiveConfig live) {
+        if (!io.conduit.gateway.edge.cors.CorsPolicy.isPreflight(request)) {
+            return false;
+        }
+        String wanted = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD).trim();
+        // A preflight carries no token, so any tenant's rule on the path counts as serving it.
+        return live.routes().serves(wanted, request.path());
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
  * FLUSH; then the call fails with NOSCRIPT, and the script is loaded (SCRIPT LOAD) and run once more.
  * Only the body goes over the wire once per server lifetime.
  */
-final class LuaScript {
+public final class LuaScript {
     private final String name;
     private final String source;
     private final String sha1;
@@ -32,6 +32,11 @@ final class LuaScript {
     }
 
     /** A script shipped next to this class, e.g. {@code bullmq-add.lua}. */
+    /** A script given as text, e.g. one shipped next to another package's class. */
+    public static LuaScript of(String name, String source) {
+        return new LuaScript(name, source);
+    }
+
     static LuaScript resource(String file) {
         try (InputStream in = LuaScript.class.getResourceAsStream(file)) {
             if (in == null) {
@@ -48,7 +53,7 @@ final class LuaScript {
     }
 
     /** Runs the script; the reply is the script's array, each element a String, Long, List or null. */
-    CompletionStage<List<Object>> run(RedisAsyncCommands<String, String> redis, List<String> keys, List<String> args) {
+    public CompletionStage<List<Object>> run(RedisAsyncCommands<String, String> redis, List<String> keys, List<String> args) {
         String[] k = keys.toArray(String[]::new);
         String[] a = args.toArray(String[]::new);
         return redis.<List<Object>>evalsha(sha1, ScriptOutputType.MULTI, k, a)

@@ -21,6 +21,8 @@ public final class RouteTable {
             .thenComparing(r -> r.config().match().method() == null)
             .thenComparing(r -> contentTypeRank(r.config().match()))
             .thenComparing(Comparator.comparingInt((CompiledRoute r) -> r.headers().size()).reversed())
+            // A tenant's rule comes before the shared rule with the same match, which it overrides for that tenant.
+            .thenComparing(r -> r.config().tenant() == null)
             .thenComparing(CompiledRoute::id);
 
     private final List<CompiledRoute> routes;
@@ -38,12 +40,21 @@ public final class RouteTable {
     }
 
     public RouteMatch match(String method, String path, String contentType, MultiMap headers) {
+        return match(method, path, contentType, headers, null);
+    }
+
+    /** Matches among the shared rules and the rules of {@code tenant} (none when null). */
+    public RouteMatch match(String method, String path, String contentType, MultiMap headers, String tenant) {
         Set<String> allowed = new TreeSet<>();
         Set<String> accepted = new TreeSet<>();
         boolean pathSeen = false;
         boolean methodSeen = false;
         for (CompiledRoute route : routes) {
             if (route.isWebSocket()) {
+                continue;
+            }
+            String only = route.config().tenant();
+            if (only != null && !only.equals(tenant)) {
                 continue;
             }
             Optional<Map<String, String>> vars = route.path().match(path);
@@ -83,6 +94,11 @@ public final class RouteTable {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether any rule, of any tenant, serves {@code method} on {@code path} whatever the headers: what a CORS preflight asks. */
+    public boolean serves(String method, String path) {
+        return routes.stream().anyMatch(r -> r.methodMatches(method) && r.path().match(path).isPresent());
     }
 
     private static int contentTypeRank(RouteConfig.Match m) {

@@ -1,0 +1,189 @@
+package io.conduit.gateway.edge;
+
+import io.conduit.config.EdgeConfig;
+import io.conduit.config.GatewayConfig;
+import io.conduit.config.QueueBackendConfig;
+import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.edge.auth.AuthPolicy;
+import io.conduit.gateway.edge.auth.Caller;
+import io.conduit.gateway.edge.cors.CorsPolicy;
+import io.conduit.gateway.edge.limits.ClientIp;
+import io.conduit.gateway.edge.limits.LocalBuckets;
+import io.conduit.gateway.edge.limits.RateLimits;
+import io.conduit.gateway.edge.limits.RedisBuckets;
+import io.conduit.gateway.edge.limits.TenantUsage;
+import io.conduit.gateway.queue.RedisConnection;
+import io.conduit.gateway.routing.CompiledRoute;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The edge policies a request passes before its rule runs: CORS, then auth (who, and may they call
+ * this rule), then tenant quotas and rate limits. Policies are compiled once per config; bucket and
+ * usage state outlives reloads.
+ */
+public final class EdgeGuard implements AutoCloseable {
+    /** One config's policies. */
+    private record Policies(Optional<AuthPolicy> auth, CorsPolicy cors, Map<String, EdgeConfig.Tenant> tenants,
+                            RateLimits rateLimits) {
+    }
+
+    /** What a request was granted; {@link #finish} when it ended. */
+    public record Admission(Caller caller, TenantUsage.Ticket ticket) {
+        public String tenant() {
+            return caller.tenant();
+        }
+
+        public void finish(long bodyBytes) {
+            if (ticket != null) {
+                ticket.finish(bodyBytes);
+            }
+        }
+    }
+
+    private final Vertx vertx;
+    private final Map<LiveConfig, Policies> compiled = Collections.synchronizedMap(new WeakHashMap<>());
+    private final LocalBuckets localBuckets = new LocalBuckets();
+    private final TenantUsage usage = new TenantUsage();
+    private RedisKey redisKey;
+    private RedisBuckets redis;
+
+    private record RedisKey(QueueBackendConfig.Redis settings, Map<String, String> credentials) {
+    }
+
+    public EdgeGuard(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** Answers a CORS preflight itself (true); otherwise adds the CORS headers the answer will carry. */
+    public boolean cors(HttpServerRequest request, LiveConfig live, boolean pathServed) {
+        CorsPolicy cors = policies(live).cors();
+        if (cors == null || request.getHeader(HttpHeaders.ORIGIN) == null) {
+            return false;
+        }
+        if (CorsPolicy.isPreflight(request) && pathServed) {
+            cors.answerPreflight(request);
+            return true;
+        }
+        cors.decorate(request);
+        return false;
+    }
+
+    /**
+     * Who is calling, before any rule is chosen (a tenant may have rules of its own): the tenant of a
+     * presented token, or nobody. A token that is not ours is refused here (401); whether a token is
+     * needed at all is decided by {@link #admit}, once the rule is known.
+     */
+    public Caller identify(HttpServerRequest request, LiveConfig live) {
+        Optional<AuthPolicy> auth = policies(live).auth();
+        if (auth.isEmpty() || auth.get().exempt(request.path())) {
+            return Caller.ANONYMOUS;
+        }
+        return auth.get().authenticate(request, false);
+    }
+
+    /**
+     * Authorizes and limits a request of {@code caller}. {@code route} is null for built-in endpoints
+     * and requests no rule matched: those need a token when the gateway declares auth, like any rule.
+     */
+    public Future<Admission> admit(HttpServerRequest request, LiveConfig live, CompiledRoute route, Caller caller) {
+        Policies p = policies(live);
+        if (p.auth().isPresent() && !p.auth().get().exempt(request.path())) {
+            AuthPolicy auth = p.auth().get();
+            if (caller.anonymous() && (route == null || !route.config().isPublic())) {
+                auth.authenticate(request, true);
+            }
+            // A tenant's own rule is granted by being theirs.
+            if (route != null && route.config().tenant() == null) {
+                auth.authorize(caller, route.id());
+            }
+        }
+        TenantUsage.Ticket ticket = null;
+        EdgeConfig.Tenant quota = caller.anonymous() ? null : p.tenants().get(caller.tenant());
+        if (quota != null) {
+            ticket = usage.admit(quota, declaredLength(request), route != null && route.isBlob());
+        }
+        Admission admission = new Admission(caller, ticket);
+        if (p.rateLimits().isEmpty()) {
+            return Future.succeededFuture(admission);
+        }
+        return p.rateLimits().check(request, caller, route == null ? null : route.id())
+                .map(v -> admission)
+                .onFailure(e -> admission.finish(0));
+    }
+
+    private static long declaredLength(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length == null ? 0 : Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private Policies policies(LiveConfig live) {
+        Policies p = compiled.get(live);
+        if (p == null) {
+            p = compile(live);
+            compiled.put(live, p);
+        }
+        return p;
+    }
+
+    private Policies compile(LiveConfig live) {
+        GatewayConfig config = live.config();
+        EdgeConfig edge = config.edge();
+        Optional<AuthPolicy> auth = AuthPolicy.of(edge.auth(), live.credentials());
+        Map<String, EdgeConfig.Tenant> tenants = edge.auth() == null ? Map.of()
+                : edge.auth().tenants().stream().collect(Collectors.toMap(EdgeConfig.Tenant::name, Function.identity()));
+        RedisBuckets global = edge.rateLimits().stream().anyMatch(EdgeConfig.RateLimit::global) ? redis(live) : null;
+        RateLimits rateLimits = new RateLimits(config.gateway(), edge.rateLimits(), new ClientIp(edge.trustedProxies()),
+                localBuckets, global);
+        return new Policies(auth, edge.cors() == null ? null : new CorsPolicy(edge.cors()), tenants, rateLimits);
+    }
+
+    /**
+     * The Redis that global buckets live in: the first Redis queue backend of the config (see
+     * {@link #redisBackend}). One connection, kept while its settings and credentials stay the same.
+     */
+    private synchronized RedisBuckets redis(LiveConfig live) {
+        QueueBackendConfig backend = redisBackend(live.config()).orElse(null);
+        if (backend == null) {
+            return null;
+        }
+        RedisKey key = new RedisKey(backend.redis(), live.credentials().get(backend.redis().credentialsKey()));
+        if (!key.equals(redisKey)) {
+            if (redis != null) {
+                redis.close();
+            }
+            redis = new RedisBuckets(vertx, new RedisConnection(backend.redis(), key.credentials(), Duration.ofSeconds(1)));
+            redisKey = key;
+        }
+        return redis;
+    }
+
+    /** The Redis queue backend global rate limits use: the first by name. */
+    public static Optional<QueueBackendConfig> redisBackend(GatewayConfig config) {
+        return config.queueBackends().stream()
+                .filter(q -> q.type() == io.conduit.api.v1alpha1.QueueBackendSpec.Type.REDIS)
+                .sorted(java.util.Comparator.comparing(QueueBackendConfig::name))
+                .findFirst();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (redis != null) {
+            redis.close();
+            redis = null;
+        }
+    }
+}
