@@ -25,7 +25,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * <p>A local broker keeps its log directory across {@link #stop()}/{@link #start()}, so what it acknowledged before an
  * outage is still there after it, as with a real broker restart.
  */
-public final class KafkaBroker implements TestServer {
+public final class KafkaBroker extends DelegatingTestServer {
 
     public static final String ENV_VAR = "CONDUIT_TEST_KAFKA_BOOTSTRAP";
     static final String NAME = "kafka";
@@ -38,13 +38,12 @@ public final class KafkaBroker implements TestServer {
     public static final String PLAIN_PASSWORD = "conduit-plain-secret";
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private final TestServer server;
     private final String bootstrapServers;
 
     private final String saslBootstrapServers;
 
     KafkaBroker(TestServer server, String bootstrapServers, String saslBootstrapServers) {
-        this.server = server;
+        super(server);
         this.bootstrapServers = bootstrapServers;
         this.saslBootstrapServers = saslBootstrapServers;
     }
@@ -158,58 +157,14 @@ public final class KafkaBroker implements TestServer {
         }
     }
 
-    @Override
-    public String name() {
-        return server.name();
-    }
 
-    @Override
-    public Origin origin() {
-        return server.origin();
-    }
 
-    @Override
-    public URI uri() {
-        return server.uri();
-    }
 
-    @Override
-    public String host() {
-        return server.host();
-    }
 
-    @Override
-    public int port() {
-        return server.port();
-    }
 
-    @Override
-    public boolean restartable() {
-        return server.restartable();
-    }
 
-    @Override
-    public boolean running() {
-        return server.running();
-    }
 
-    @Override
-    public void stop() {
-        server.stop();
-    }
 
-    @Override
-    public void start() {
-        server.start();
-    }
 
-    @Override
-    public void close() {
-        server.close();
-    }
 
-    @Override
-    public String toString() {
-        return server.toString();
-    }
 }

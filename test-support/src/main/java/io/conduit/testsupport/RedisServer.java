@@ -13,7 +13,7 @@ import java.util.List;
  * <p>{@link #stop()}/{@link #start()} work only for servers this JVM started ({@link #restartable()}); a Redis from
  * {@value #ENV_VAR} belongs to someone else and throws {@link UnsupportedOperationException}.
  */
-public final class RedisServer implements TestServer {
+public final class RedisServer extends DelegatingTestServer {
 
     public static final String ENV_VAR = "CONDUIT_TEST_REDIS_URL";
     static final String NAME = "redis";
@@ -27,10 +27,9 @@ public final class RedisServer implements TestServer {
     private static final ContainerRecipe CONTAINER =
             ContainerRecipe.of(IMAGE, DEFAULT_PORT, "redis-server", "--save", "", "--appendonly", "no");
 
-    private final TestServer server;
 
     RedisServer(TestServer server) {
-        this.server = server;
+        super(server);
     }
 
     /** Runs the whole policy against {@code env}: a Redis, a skip, or a failure. */
@@ -81,58 +80,14 @@ public final class RedisServer implements TestServer {
         return Endpoint.uri("redis", host, port);
     }
 
-    @Override
-    public String name() {
-        return server.name();
-    }
 
-    @Override
-    public Origin origin() {
-        return server.origin();
-    }
 
-    @Override
-    public URI uri() {
-        return server.uri();
-    }
 
-    @Override
-    public String host() {
-        return server.host();
-    }
 
-    @Override
-    public int port() {
-        return server.port();
-    }
 
-    @Override
-    public boolean restartable() {
-        return server.restartable();
-    }
 
-    @Override
-    public boolean running() {
-        return server.running();
-    }
 
-    @Override
-    public void stop() {
-        server.stop();
-    }
 
-    @Override
-    public void start() {
-        server.start();
-    }
 
-    @Override
-    public void close() {
-        server.close();
-    }
 
-    @Override
-    public String toString() {
-        return server.toString();
-    }
 }

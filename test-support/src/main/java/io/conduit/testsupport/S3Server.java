@@ -10,7 +10,7 @@ import java.util.List;
  * local process ({@link S3ProxyLocator}), else a {@value #IMAGE} container if Docker is reachable.
  * Get the shared one with {@link TestServers#s3()}. Tests create the buckets they use.
  */
-public final class S3Server implements TestServer {
+public final class S3Server extends DelegatingTestServer {
 
     public static final String ENV_VAR = "CONDUIT_TEST_S3_ENDPOINT";
     public static final String ACCESS_KEY_VAR = "CONDUIT_TEST_S3_ACCESS_KEY";
@@ -27,12 +27,11 @@ public final class S3Server implements TestServer {
 
     private static final ContainerRecipe CONTAINER = ContainerRecipe.of(IMAGE, 9000, "server", "/data");
 
-    private final TestServer server;
     private final String accessKey;
     private final String secretKey;
 
     S3Server(TestServer server, String accessKey, String secretKey) {
-        this.server = server;
+        super(server);
         this.accessKey = accessKey;
         this.secretKey = secretKey;
     }
@@ -90,55 +89,15 @@ public final class S3Server implements TestServer {
         return REGION;
     }
 
-    @Override
-    public String name() {
-        return server.name();
-    }
 
-    @Override
-    public Origin origin() {
-        return server.origin();
-    }
 
-    @Override
-    public URI uri() {
-        return server.uri();
-    }
 
-    @Override
-    public String host() {
-        return server.host();
-    }
 
-    @Override
-    public int port() {
-        return server.port();
-    }
 
-    @Override
-    public boolean restartable() {
-        return server.restartable();
-    }
 
-    @Override
-    public boolean running() {
-        return server.running();
-    }
 
-    @Override
-    public void stop() {
-        server.stop();
-    }
 
-    @Override
-    public void start() {
-        server.start();
-    }
 
-    @Override
-    public void close() {
-        server.close();
-    }
 
     @Override
     public String toString() {
