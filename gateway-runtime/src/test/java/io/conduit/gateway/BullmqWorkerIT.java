@@ -304,7 +304,10 @@ class BullmqWorkerIT {
                 Map.of("data", Map.of("c", "x"), "jobId", "custom-1", "attempts", 3));
         for (Map<String, Object> c : cases) {
             String ours = queued("/jobs/same", c).get("jobId").asText();
+            Map<String, String> ourHash = probe.sync().hgetall(prefix + ":same:" + ours);
             java.util.Map<String, Object> opts = new java.util.HashMap<>(Map.of("backoff", Map.of("type", "fixed", "delay", 300)));
+            // The trace context the gateway started, given to Node as BullMQ's own telemetry metadata.
+            opts.put("telemetry", Map.of("metadata", GatewayHarness.json(ourHash.get("opts")).get("tm").asText()));
             for (String o : List.of("priority", "delay", "jobId", "attempts")) {
                 if (c.containsKey(o)) {
                     opts.put(o, c.get(o));
@@ -314,7 +317,6 @@ class BullmqWorkerIT {
                     "data", c.get("data"), "opts", opts).get("jobId").asText();
             assertThat(ours).as("ids").isEqualTo(theirs);
 
-            Map<String, String> ourHash = probe.sync().hgetall(prefix + ":same:" + ours);
             Map<String, String> theirHash = probe.sync().hgetall(nodePrefix + ":same:" + theirs);
             assertThat(ourHash.keySet()).isEqualTo(theirHash.keySet());
             for (String field : List.of("name", "data", "delay", "priority")) {
@@ -339,5 +341,24 @@ class BullmqWorkerIT {
         List<String> theirEvents = probe.sync().xrange(nodePrefix + ":same:events", io.lettuce.core.Range.create("-", "+"))
                 .stream().map(m -> m.getBody().get("event")).toList();
         assertThat(ourEvents).isEqualTo(theirEvents);
+    }
+
+    @Test
+    void theRequestsTraceContextReachesTheWorkerAsBullmqTelemetryMetadata() throws Exception {
+        worker.work(prefix, "traced");
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        HttpResponse<String> response = gw.send(HttpRequest.newBuilder(gw.uri("/jobs/traced"))
+                .header("Content-Type", "application/json").header("traceparent", traceparent).header("tracestate", "congo=t61rcWkgMzE")
+                .POST(HttpRequest.BodyPublishers.ofString(ConfigJson.write(Map.of("data", Map.of("x", 1))))).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String id = GatewayHarness.json(response).at("/queueRef/jobId").asText();
+
+        completed("traced", id);
+        JsonNode run = worker.events("processing", "traced").get(0);
+        JsonNode carrier = GatewayHarness.json(run.at("/opts/telemetry/metadata").asText());
+        assertThat(carrier.get("traceparent").asText()).isEqualTo(traceparent);
+        assertThat(carrier.get("tracestate").asText()).isEqualTo("congo=t61rcWkgMzE");
+        assertThat(run.at("/data/x").asInt()).as("the job's data is the message alone").isEqualTo(1);
+        assertThat(run.get("data").has("traceparent")).isFalse();
     }
 }

@@ -121,6 +121,29 @@ public final class EdgeGuard implements AutoCloseable {
                 .onFailure(e -> admission.finish(0));
     }
 
+    /**
+     * Admits one message of a WebSocket connection whose upgrade was admitted: it counts like a request
+     * of {@code bytes} against the tenant's quotas and every rate limit (keyed like the upgrade).
+     * Refusals are 429s for the message's error frame; the connection stays open.
+     */
+    public Future<Admission> admitMessage(HttpServerRequest upgrade, LiveConfig live, CompiledRoute route, Caller caller,
+                                          long bytes) {
+        Policies p = policies(live);
+        Admission admission;
+        try {
+            EdgeConfig.Tenant quota = caller.anonymous() ? null : p.tenants().get(caller.tenant());
+            admission = new Admission(caller, quota == null ? null : usage.admit(quota, bytes, false));
+        } catch (RuntimeException refused) {
+            return Future.failedFuture(refused);
+        }
+        if (p.rateLimits().isEmpty()) {
+            return Future.succeededFuture(admission);
+        }
+        return p.rateLimits().checkMessage(upgrade, caller, route.id())
+                .map(v -> admission)
+                .onFailure(e -> admission.finish(0));
+    }
+
     private static long declaredLength(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         try {

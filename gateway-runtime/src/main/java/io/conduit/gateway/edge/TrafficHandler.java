@@ -36,8 +36,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         this.telemetry = telemetry;
         this.recorder = recorder;
         this.rules = new RuleHandler(vertx);
-        this.webSockets = new WebSocketIngest(rules);
         this.guard = new EdgeGuard(vertx);
+        this.webSockets = new WebSocketIngest(rules, guard, this::countRefusal);
     }
 
     public boolean draining() {

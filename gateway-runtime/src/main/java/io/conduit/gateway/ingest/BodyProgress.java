@@ -10,6 +10,7 @@ public final class BodyProgress {
     private io.vertx.core.Handler<Throwable> onCancel = e -> { };
     private Throwable cancelled;
     private io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap;
+    private io.vertx.core.Handler<io.vertx.core.buffer.Buffer> rawTap;
 
     public void add(long n) {
         bytes += n;
@@ -26,6 +27,21 @@ public final class BodyProgress {
     /** Sees every body chunk read from here on (the chunks must not be changed). */
     public void tap(io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap) {
         this.tap = tap;
+    }
+
+    /**
+     * A chunk of a body that is counted elsewhere as it is decoded (a multipart body: its file parts go
+     * through {@link #add}): the raw bytes, framing included, shown to the raw tap only.
+     */
+    public void raw(io.vertx.core.buffer.Buffer chunk) {
+        if (rawTap != null) {
+            rawTap.handle(chunk);
+        }
+    }
+
+    /** Sees every raw chunk of a body decoded apart from its framing (see {@link #raw}). */
+    public void tapRaw(io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap) {
+        this.rawTap = tap;
     }
 
     public long bytes() {

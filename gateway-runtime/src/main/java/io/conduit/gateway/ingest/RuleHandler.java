@@ -161,6 +161,7 @@ public final class RuleHandler {
         });
         // The whole body counts against the gateway's limit, chunked or not.
         request.handler(chunk -> {
+            progress.raw(chunk);
             total[0] += chunk.length();
             if (total[0] > maxBody) {
                 GatewayException tooLarge = new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE,

@@ -11,7 +11,10 @@ import io.conduit.gateway.edge.GatewayException;
  * A message as the BullMQ 5 job hash holds it, written the way Node's {@code Queue.add(name, data, opts)}
  * writes it: {@code data} is the JSON text ({@code {}} when there is none), {@code opts} the options under
  * BullMQ's names ({@code attempts} always, 0 by default; {@code backoff} as {@code {type, delay, jitter?}};
- * {@code jobId} only when custom), {@code delay} and {@code priority} as numbers.
+ * {@code jobId} only when custom), {@code delay} and {@code priority} as numbers. The request's W3C trace
+ * context goes where BullMQ's own telemetry carries it: {@code opts.tm} (read back as
+ * {@code job.opts.telemetry.metadata}) holds the propagation carrier as JSON text,
+ * {@code {"traceparent": …, "tracestate": …}}, which a worker with OpenTelemetry telemetry continues.
  */
 record BullmqJob(String customId, String name, String data, String opts, long delay, int priority, boolean lifo) {
     /** BullMQ's own limit: priorities are 21-bit so the prioritized score stays an exact double. */
@@ -63,9 +66,21 @@ record BullmqJob(String customId, String name, String data, String opts, long de
         if (customId != null) {
             opts.put("jobId", customId);
         }
+        if (message.traceparent() != null) {
+            opts.put("tm", telemetryMetadata(message.traceparent(), message.tracestate()));
+        }
         JsonNode payload = message.payload();
         String data = payload == null || payload.isNull() || payload.isMissingNode() ? "{}" : ConfigJson.write(payload);
         return new BullmqJob(customId, message.jobName(), data, ConfigJson.write(opts), delay, priority, lifo);
+    }
+
+    /** BullMQ's telemetry metadata: the OpenTelemetry propagation carrier of the trace context, as JSON text. */
+    static String telemetryMetadata(String traceparent, String tracestate) {
+        ObjectNode carrier = JsonNodeFactory.instance.objectNode().put("traceparent", traceparent);
+        if (tracestate != null) {
+            carrier.put("tracestate", tracestate);
+        }
+        return ConfigJson.write(carrier);
     }
 
     /** The state BullMQ reports right after the add. */

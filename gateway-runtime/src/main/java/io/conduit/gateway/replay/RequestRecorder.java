@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Records matched requests as JSON lines ({@code type: recorded}) that {@code conduit-gateway replay}
  * can send again: method, URI, headers (values of the redacted ones replaced), the body up to the
  * cap (base64), the status answered. Every request when the gateway's {@code record.enabled}, else
- * the requests of rules with {@code record: true}. Bodies of multipart uploads to blob rules are not
- * kept (the parts are read apart from their framing), only their metadata.
+ * the requests of rules with {@code record: true}. A multipart upload to a blob rule is recorded as
+ * it came, framing and all (the raw bytes, seen before the parts are decoded), so replay sends the same form.
  */
 public final class RequestRecorder implements AutoCloseable {
     public static final String REDACTED = "[redacted]";
@@ -45,14 +45,17 @@ public final class RequestRecorder implements AutoCloseable {
                 && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
         Buffer body = Buffer.buffer();
         long[] seen = {0};
-        if (!multipartBlob) {
-            progress.tap(chunk -> {
-                seen[0] += chunk.length();
-                int room = (int) Math.max(0, Math.min(Integer.MAX_VALUE, settings.maxBodyBytes() - body.length()));
-                if (room > 0) {
-                    body.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
-                }
-            });
+        io.vertx.core.Handler<Buffer> keep = chunk -> {
+            seen[0] += chunk.length();
+            int room = (int) Math.max(0, Math.min(Integer.MAX_VALUE, settings.maxBodyBytes() - body.length()));
+            if (room > 0) {
+                body.appendBuffer(chunk.length() <= room ? chunk : chunk.slice(0, room));
+            }
+        };
+        if (multipartBlob) {
+            progress.tapRaw(keep);
+        } else {
+            progress.tap(keep);
         }
         long start = System.nanoTime();
         exchange.onFinish(() -> {
@@ -71,13 +74,9 @@ public final class RequestRecorder implements AutoCloseable {
                     request.headers().getAll(name).forEach(values::add);
                 }
             }
-            if (multipartBlob) {
-                line.put("bodyOmitted", "multipart upload");
-            } else {
-                line.put("body", Base64.getEncoder().encodeToString(body.getBytes()))
-                        .put("bodySize", seen[0])
-                        .put("truncated", seen[0] > body.length());
-            }
+            line.put("body", Base64.getEncoder().encodeToString(body.getBytes()))
+                    .put("bodySize", seen[0])
+                    .put("truncated", seen[0] > body.length());
             line.put("status", request.response().ended() ? request.response().getStatusCode() : Exchange.CLIENT_CLOSED)
                     .put("durationMs", (System.nanoTime() - start) / 1_000_000.0);
             files.computeIfAbsent(settings.path(), p -> EventLog.openLazily(Path.of(p), metrics)).write(line);

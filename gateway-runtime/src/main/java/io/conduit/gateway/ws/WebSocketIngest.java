@@ -2,28 +2,42 @@ package io.conduit.gateway.ws;
 
 import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.edge.EdgeGuard;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.Responses;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.routing.RouteMatch;
+import io.conduit.gateway.edge.auth.Caller;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.function.BiConsumer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Takes WebSocket upgrades for rules with {@code when.ws}: finds the rule, upgrades, and runs one
- * {@link WebSocketSession} per connection. Upgrades to other paths get the usual 404 JSON error.
+ * {@link WebSocketSession} per connection. Upgrades to other paths get the usual 404 JSON error. The
+ * upgrade passes the edge policies like any request (identify, then authorize and limit with the ws
+ * rule), so a refusal is an HTTP 401/403/429 before any upgrade; the caller's tenant stays with the
+ * connection, and each message is admitted again against the rate limits and tenant quotas.
  */
 public final class WebSocketIngest {
     private final RuleHandler rules;
+    private final EdgeGuard guard;
+    private final BiConsumer<Throwable, Exchange> refused;
     private final Set<WebSocketSession> open = ConcurrentHashMap.newKeySet();
     private volatile boolean draining;
 
-    public WebSocketIngest(RuleHandler rules) {
+    /** {@code refused} counts a refusal (auth failure, rate limit) in the metrics. */
+    public WebSocketIngest(RuleHandler rules, EdgeGuard guard, BiConsumer<Throwable, Exchange> refused) {
         this.rules = rules;
+        this.guard = guard;
+        this.refused = refused;
     }
 
     public void handle(HttpServerRequest request, Exchange exchange, ActiveConfig active) {
@@ -46,6 +60,32 @@ public final class WebSocketIngest {
             return;
         }
         exchange.rule(found.get().route().id());
+        Context context = Vertx.currentContext();
+        Caller[] caller = {Caller.ANONYMOUS};
+        Future<EdgeGuard.Admission> admitted;
+        try {
+            caller[0] = guard.identify(request, live);
+            exchange.tenant(caller[0].tenant());
+            admitted = guard.admit(request, live, found.get().route(), caller[0]);
+        } catch (RuntimeException e) {
+            admitted = Future.failedFuture(e);
+        }
+        // Global rate limits answer on the Redis client's thread: the upgrade belongs to the request's own.
+        admitted.onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) {
+                refused.accept(ar.cause(), exchange);
+                live.release();
+                Responses.error(request, ar.cause());
+                exchange.finish();
+                return;
+            }
+            // The upgrade itself was one request; each message is admitted (and its bytes counted) on its own.
+            ar.result().finish(0);
+            upgrade(request, exchange, live, found.get(), caller[0]);
+        }));
+    }
+
+    private void upgrade(HttpServerRequest request, Exchange exchange, LiveConfig live, RouteMatch.Found found, Caller caller) {
         request.toWebSocket().onComplete(ar -> {
             if (ar.failed()) {
                 live.release();
@@ -55,7 +95,8 @@ public final class WebSocketIngest {
                 return;
             }
             exchange.upgraded();
-            WebSocketSession session = new WebSocketSession(request, ar.result(), exchange, live, found.get(), rules);
+            WebSocketSession session = new WebSocketSession(request, ar.result(), exchange, live, found, rules,
+                    new WebSocketSession.Admit(guard, caller, e -> refused.accept(e, exchange)));
             open.add(session);
             session.start(() -> {
                 open.remove(session);

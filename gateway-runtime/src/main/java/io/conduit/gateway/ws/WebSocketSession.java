@@ -7,13 +7,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.config.RouteConfig;
 import io.conduit.gateway.config.LiveConfig;
+import io.conduit.gateway.edge.EdgeGuard;
 import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.edge.auth.Caller;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.metrics.Metrics;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.queue.QueueRef;
 import io.conduit.gateway.routing.RouteMatch;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,9 +32,15 @@ import java.util.Base64;
  * backend holds it. One message at a time: the socket is paused while a message is queued, so acks
  * come in order and memory is bounded by the message cap. Closes with 1009 when a message exceeds the
  * cap, with 1000 after {@code idleTimeout} without messages, with 1001 when a ping goes unanswered for
- * a whole {@code pingInterval} or the gateway shuts down.
+ * a whole {@code pingInterval} or the gateway shuts down. Each message is first admitted against the
+ * rate limits and tenant quotas as the connection's caller; one over a limit is not queued and gets an
+ * error frame ({@code too_many_requests} with {@code retryAfter} seconds), and the connection stays open.
  */
 final class WebSocketSession {
+    /** How each message is admitted: the edge guard, the caller the upgrade identified, and how refusals are counted. */
+    record Admit(EdgeGuard guard, Caller caller, java.util.function.Consumer<Throwable> refused) {
+    }
+
     static final short NORMAL = 1000;
     static final short GOING_AWAY = 1001;
     static final short TOO_BIG = 1009;
@@ -42,7 +52,9 @@ final class WebSocketSession {
     private final RouteMatch.Found found;
     private final RuleHandler rules;
     private final RouteConfig.WebSocket limits;
+    private final Admit admit;
     private final Vertx vertx;
+    private final Context context;
     private final Metrics metrics;
     private final EventLog log;
     private final String rule;
@@ -61,7 +73,7 @@ final class WebSocketSession {
     private Runnable onClosed;
 
     WebSocketSession(HttpServerRequest upgrade, ServerWebSocket ws, Exchange exchange, LiveConfig live, RouteMatch.Found found,
-                     RuleHandler rules) {
+                     RuleHandler rules, Admit admit) {
         this.upgrade = upgrade;
         this.ws = ws;
         this.exchange = exchange;
@@ -69,7 +81,9 @@ final class WebSocketSession {
         this.found = found;
         this.rules = rules;
         this.limits = found.route().config().match().ws();
-        this.vertx = Vertx.currentContext().owner();
+        this.admit = admit;
+        this.context = Vertx.currentContext();
+        this.vertx = context.owner();
         this.metrics = exchange.metrics();
         this.log = exchange.telemetry().log();
         this.rule = found.route().id();
@@ -135,7 +149,13 @@ final class WebSocketSession {
         busy = true;
         ws.pause();
         metrics.webSocketFrame(rule, "in");
-        rules.enqueueMessage(upgrade, exchange, live, found, body(bytes, binary), messageId).onComplete(ar -> {
+        JsonNode payload = body(bytes, binary);
+        Future<QueueRef> queued = admit.guard().admitMessage(upgrade, live, found.route(), admit.caller(), bytes.length())
+                .onFailure(admit.refused()::accept)
+                .compose(admission -> rules.enqueueMessage(upgrade, exchange, live, found, payload, messageId)
+                        .onComplete(done -> admission.finish(bytes.length())));
+        // Session state is the connection's own: answers from other threads (Redis) come back to its context.
+        queued.onComplete(ar -> context.runOnContext(v -> {
             ObjectNode ack = JsonNodeFactory.instance.objectNode().put("seq", n).put("requestId", messageId);
             ObjectNode line = event("ws.message").put("seq", n).put("messageId", messageId).put("bytes", bytes.length())
                     .put("durationMs", (System.nanoTime() - start) / 1_000_000.0);
@@ -146,7 +166,11 @@ final class WebSocketSession {
             } else {
                 GatewayException e = ar.cause() instanceof GatewayException g ? g
                         : GatewayException.unavailable("the queue backend did not take the message", ar.cause());
-                ack.putObject("error").put("code", e.code().code()).put("message", e.getMessage()).put("requestId", messageId);
+                ObjectNode error = ack.putObject("error").put("code", e.code().code()).put("message", e.getMessage())
+                        .put("requestId", messageId);
+                if (e.retryAfterSeconds() != null) {
+                    error.put("retryAfter", e.retryAfterSeconds());
+                }
                 line.put("status", "error").put("error", e.code().code());
             }
             log.write(line);
@@ -162,7 +186,7 @@ final class WebSocketSession {
             } else {
                 ws.resume();
             }
-        });
+        }));
     }
 
     /** Text that is JSON becomes that JSON; other text a string; binary a base64 string. */

@@ -85,4 +85,19 @@ class BullmqJobTest {
             assertThat(e.getMessage()).contains(mentioning);
         });
     }
+
+    @Test
+    void theTraceContextIsBullmqsTelemetryMetadata() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        QueueMessage traced = new QueueMessage("q", null, "send", NullNode.instance, JobOptions.NONE, "r", "application/json",
+                null, traceparent, "vendor=1", null);
+
+        JsonNode opts = opts(BullmqJob.of(traced));
+
+        assertThat(opts.get("attempts").asInt()).isZero();
+        assertThat(ConfigJson.MAPPER.readTree(opts.get("tm").asText())).isEqualTo(ConfigJson.MAPPER.readTree(
+                "{\"traceparent\": \"" + traceparent + "\", \"tracestate\": \"vendor=1\"}"));
+        assertThat(opts(BullmqJob.of(message(null, NullNode.instance, JobOptions.NONE))).has("tm"))
+                .as("no trace context, no metadata").isFalse();
+    }
 }

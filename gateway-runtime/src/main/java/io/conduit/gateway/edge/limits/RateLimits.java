@@ -42,6 +42,37 @@ public final class RateLimits {
 
     /** Succeeds when every limit lets the request pass; fails with 429 otherwise. */
     public Future<Void> check(HttpServerRequest request, Caller caller, String routeId) {
+        return tightest(request, caller, routeId).compose(tightest -> {
+            if (tightest == null) {
+                return Future.succeededFuture();
+            }
+            HttpServerResponse response = request.response();
+            response.putHeader("RateLimit-Limit", Long.toString(tightest.limit()))
+                    .putHeader("RateLimit-Remaining", Long.toString(tightest.remaining()))
+                    .putHeader("RateLimit-Reset", Long.toString(tightest.resetSeconds()));
+            return refuseIfOver(tightest);
+        });
+    }
+
+    /**
+     * The same check for one message of an upgraded WebSocket connection: keyed like its upgrade request,
+     * but with no response head left to carry the {@code RateLimit-*} headers.
+     */
+    public Future<Void> checkMessage(HttpServerRequest upgrade, Caller caller, String routeId) {
+        return tightest(upgrade, caller, routeId).compose(t -> t == null ? Future.succeededFuture() : refuseIfOver(t));
+    }
+
+    private static Future<Void> refuseIfOver(Decision tightest) {
+        if (!tightest.allowed()) {
+            return Future.failedFuture(new GatewayException(ErrorCode.TOO_MANY_REQUESTS,
+                    "rate limit exceeded; retry after " + tightest.retryAfterSeconds() + " s",
+                    (int) tightest.retryAfterSeconds(), null));
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Takes a token from every applicable bucket; the tightest answer, or null when no limit applies. */
+    private Future<Decision> tightest(HttpServerRequest request, Caller caller, String routeId) {
         List<Future<Decision>> decisions = new ArrayList<>();
         for (EdgeConfig.RateLimit limit : limits) {
             String key = key(limit, request, caller, routeId);
@@ -63,21 +94,12 @@ public final class RateLimits {
         if (decisions.isEmpty()) {
             return Future.succeededFuture();
         }
-        return Future.all(decisions).compose(all -> {
+        return Future.all(decisions).map(all -> {
             Decision tightest = null;
             for (Future<Decision> d : decisions) {
                 tightest = d.result().tighter(tightest);
             }
-            HttpServerResponse response = request.response();
-            response.putHeader("RateLimit-Limit", Long.toString(tightest.limit()))
-                    .putHeader("RateLimit-Remaining", Long.toString(tightest.remaining()))
-                    .putHeader("RateLimit-Reset", Long.toString(tightest.resetSeconds()));
-            if (!tightest.allowed()) {
-                return Future.failedFuture(new GatewayException(ErrorCode.TOO_MANY_REQUESTS,
-                        "rate limit exceeded; retry after " + tightest.retryAfterSeconds() + " s",
-                        (int) tightest.retryAfterSeconds(), null));
-            }
-            return Future.succeededFuture();
+            return tightest;
         });
     }
 
