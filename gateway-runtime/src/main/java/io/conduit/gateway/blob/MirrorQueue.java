@@ -66,6 +66,7 @@ final class MirrorQueue implements AutoCloseable {
     private final Map<Path, Pending> pending = new ConcurrentHashMap<>();
     private volatile Map<String, BlobSink> mirrors = Map.of();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private long timer = -1;
 
@@ -92,16 +93,21 @@ final class MirrorQueue implements AutoCloseable {
             LOG.info("blob backend {}: resuming {} pending mirror copies from {}", backend, pending.size(), this.dir);
         }
         events.pending(backend, pending.size());
-        context.runOnContext(v -> {
-            if (!closed) {
-                timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
-            }
-        });
     }
 
-    /** The sinks mirror names resolve to now (they change with config reloads). */
+    /**
+     * The sinks mirror names resolve to now (they change with config reloads). Copying starts with the
+     * first call: before it, an entry's mirror would look unknown and its copy be dropped.
+     */
     void useMirrors(Map<String, BlobSink> sinks) {
         this.mirrors = Map.copyOf(sinks);
+        if (started.compareAndSet(false, true)) {
+            context.runOnContext(v -> {
+                if (!closed) {
+                    timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+                }
+            });
+        }
     }
 
     /** Records that {@code ref} is owed to {@code targets}; completes once the record is on disk. */
