@@ -51,6 +51,8 @@ final class BackendRenderer {
             require(!redirect || presignTtl != null, "presign.redirect needs presign.ttl");
             List<String> mirrors = spec.mirrors() == null ? List.of() : spec.mirrors();
             String name = resource.getMetadata().getName();
+            require(!mirrors.contains(name), "mirrors cannot name the backend itself");
+            require(mirrors.stream().distinct().count() == mirrors.size(), "mirrors names a backend twice");
             return switch (spec.type()) {
                 case LOCAL -> {
                     require(spec.local() != null && notBlank(spec.local().path()), "local.path is required when type is local");

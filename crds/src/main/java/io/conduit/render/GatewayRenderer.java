@@ -92,6 +92,26 @@ public final class GatewayRenderer {
                 problems.add(rendered.problem());
             }
         }
+        // A backend whose mirrors cannot be served is unusable itself: its copies would have nowhere to go.
+        for (BlobBackend b : resources.blobBackends()) {
+            var rendered = blobs.get(key(b));
+            if (!rendered.ok() || rendered.config().mirrors() == null) {
+                continue;
+            }
+            String ns = ResourceId.namespaceOf(b);
+            for (String m : rendered.config().mirrors()) {
+                var mirror = blobs.get(ns + "/" + m);
+                if (mirror == null || !mirror.ok()) {
+                    Problem problem = new Problem(ResourceId.of(b), Problem.BACKEND_NOT_FOUND, "mirror BlobBackend " + m
+                            + (mirror == null ? " does not exist in namespace " + ns : " is not usable: " + mirror.problem().message()));
+                    blobs.put(key(b), new BackendRenderer.Rendered<>(null, Map.of(), problem));
+                    if (standalone) {
+                        problems.add(problem);
+                    }
+                    break;
+                }
+            }
+        }
         Map<String, BackendRenderer.Rendered<QueueBackendConfig>> queues = new HashMap<>();
         for (QueueBackend q : resources.queueBackends()) {
             var rendered = backendRenderer.queue(q);
@@ -199,7 +219,10 @@ public final class GatewayRenderer {
         for (RouteConfig route : routes) {
             String ns = route.id().substring(0, route.id().indexOf('/'));
             if (route.blob() != null) {
-                use(blobs.get(ns + "/" + route.blob().backend()), usedBlobs, credentials);
+                var blob = blobs.get(ns + "/" + route.blob().backend());
+                use(blob, usedBlobs, credentials);
+                // Mirrors are written to by the gateway too, so they come along with their credentials.
+                blob.config().mirrors().forEach(m -> use(blobs.get(ns + "/" + m), usedBlobs, credentials));
             } else {
                 use(queues.get(ns + "/" + route.queue().backend()), usedQueues, credentials);
             }

@@ -53,7 +53,17 @@ public final class GatewayServer implements AutoCloseable {
             throw new GatewayOptions.UsageException("cannot open the log file " + options.logFile() + ": " + e.getMessage());
         }
         this.vertx = Vertx.vertx();
-        this.active = new ActiveConfig(vertx);
+        this.active = new ActiveConfig(vertx, new io.conduit.gateway.blob.MirrorEvents() {
+            @Override
+            public void pending(String backend, int count) {
+                metrics.mirrorPending(backend, count);
+            }
+
+            @Override
+            public void copied(String backend, String mirror, boolean ok) {
+                metrics.mirrorCopy(backend, mirror, ok);
+            }
+        });
         active.onOutcome(new ReloadLog(telemetry));
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
         this.recorder = new RequestRecorder(metrics);

@@ -105,6 +105,12 @@ public final class LocalBlobSink implements BlobSink {
                 public Future<Void> send(HttpServerResponse response, long offset, long length) {
                     return response.sendFile(data.toString(), offset, length);
                 }
+
+                @Override
+                public Future<Void> copyTo(io.vertx.core.streams.WriteStream<Buffer> target) {
+                    return vertx.fileSystem().open(data.toString(), new OpenOptions().setRead(true))
+                            .compose(f -> f.pipeTo(target).eventually(f::close));
+                }
             });
         }, false);
     }

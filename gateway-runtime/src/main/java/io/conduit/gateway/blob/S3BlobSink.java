@@ -206,6 +206,11 @@ public final class S3BlobSink implements BlobSink {
                 public Future<Void> send(HttpServerResponse response, long offset, long length) {
                     return S3Download.send(S3BlobSink.this, ref.key(), offset, length, response);
                 }
+
+                @Override
+                public Future<Void> copyTo(io.vertx.core.streams.WriteStream<io.vertx.core.buffer.Buffer> target) {
+                    return S3Download.copy(S3BlobSink.this, ref.key(), ref.size(), target);
+                }
             });
         });
     }

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
 import java.nio.ByteBuffer;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -17,13 +18,30 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
  */
 final class S3Download implements Subscriber<ByteBuffer> {
     private final Context context;
-    private final HttpServerResponse response;
+    private final WriteStream<Buffer> response;
+    /** What a failure after the first bytes does to the target (an HTTP response is reset). */
+    private final Runnable onBroken;
     private final Promise<Void> done = Promise.promise();
     private Subscription subscription;
 
-    private S3Download(Context context, HttpServerResponse response) {
+    private S3Download(Context context, WriteStream<Buffer> response, Runnable onBroken) {
         this.context = context;
         this.response = response;
+        this.onBroken = onBroken;
+    }
+
+    /** Streams a whole object of {@code length} bytes into {@code target} and ends it. */
+    static Future<Void> copy(S3BlobSink sink, String key, long length, WriteStream<Buffer> target) {
+        if (length == 0) {
+            return target.end();
+        }
+        Context context = sink.vertx().getOrCreateContext();
+        return S3BlobSink.call(context, sink.clients().client().getObject(b -> b.bucket(sink.bucket()).key(key),
+                AsyncResponseTransformer.toPublisher())).compose(publisher -> {
+                    S3Download download = new S3Download(context, target, () -> { });
+                    publisher.subscribe(download);
+                    return download.done.future();
+                });
     }
 
     static Future<Void> send(S3BlobSink sink, String key, long offset, long length, HttpServerResponse response) {
@@ -35,7 +53,7 @@ final class S3Download implements Subscriber<ByteBuffer> {
         String range = "bytes=" + offset + "-" + (offset + length - 1);
         return S3BlobSink.call(context, sink.clients().client().getObject(b -> b.bucket(sink.bucket()).key(key).range(range),
                 AsyncResponseTransformer.toPublisher())).compose(publisher -> {
-                    S3Download download = new S3Download(context, response);
+                    S3Download download = new S3Download(context, response, response::reset);
                     response.closeHandler(v -> download.cancel());
                     publisher.subscribe(download);
                     return download.done.future();
@@ -83,7 +101,7 @@ final class S3Download implements Subscriber<ByteBuffer> {
         context.runOnContext(v -> {
             // The status line is gone already: cutting the connection is the only way to tell the client.
             if (done.tryFail(t)) {
-                response.reset();
+                onBroken.run();
             }
         });
     }

@@ -47,8 +47,13 @@ public final class ActiveConfig {
     private Future<Void> tail = Future.succeededFuture();
 
     public ActiveConfig(Vertx vertx) {
+        this(vertx, io.conduit.gateway.blob.MirrorEvents.NONE);
+    }
+
+    /** As above, telling {@code mirrorEvents} (the metrics) how mirror copies go. */
+    public ActiveConfig(Vertx vertx, io.conduit.gateway.blob.MirrorEvents mirrorEvents) {
         this.vertx = vertx;
-        this.factory = new SinkFactory(vertx);
+        this.factory = new SinkFactory(vertx, mirrorEvents);
     }
 
     /** The config for a new request, held until {@link LiveConfig#release()}; null while none is loaded. */

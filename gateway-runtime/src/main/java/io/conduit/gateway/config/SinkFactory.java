@@ -6,6 +6,8 @@ import io.conduit.config.GatewayCredentials;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.LocalBlobSink;
+import io.conduit.gateway.blob.MirrorEvents;
+import io.conduit.gateway.blob.MirroredBlobSink;
 import io.conduit.gateway.blob.S3BlobSink;
 import io.conduit.gateway.queue.BullmqQueueSink;
 import io.conduit.gateway.queue.KafkaQueueSink;
@@ -29,10 +31,32 @@ import java.util.Map;
  * the event loop.
  */
 public final class SinkFactory {
+    /** Where the mirror spool of an S3 backend lives (a local backend keeps it beside its blobs). */
+    public static final String DATA_DIR_PROPERTY = "conduit.dataDir";
+    public static final String DATA_DIR_ENV = "CONDUIT_DATA_DIR";
+
     private final Vertx vertx;
+    private final MirrorEvents mirrorEvents;
 
     public SinkFactory(Vertx vertx) {
+        this(vertx, MirrorEvents.NONE);
+    }
+
+    public SinkFactory(Vertx vertx, MirrorEvents mirrorEvents) {
         this.vertx = vertx;
+        this.mirrorEvents = mirrorEvents;
+    }
+
+    /** The gateway's data folder: system property, else environment, else {@code data} in the working folder. */
+    static Path dataDir() {
+        String dir = System.getProperty(DATA_DIR_PROPERTY, System.getenv(DATA_DIR_ENV));
+        return Path.of(dir == null || dir.isBlank() ? "data" : dir);
+    }
+
+    /** One spool folder per backend: beside a local backend's blobs, else under the data folder. */
+    static Path mirrorSpool(BlobBackendConfig b) {
+        return b.local() != null ? Path.of(b.local().path()).resolve(".mirror-spool")
+                : dataDir().resolve("mirror-spool").resolve(b.name());
     }
 
     /** Why a config cannot run, in the words /admin/config shows. */
@@ -74,6 +98,16 @@ public final class SinkFactory {
             missing.forEach(m -> problems.add(new ConfigProblem(null, "RouteRule " + r.id(), "BackendNotFound",
                     m + " is not in the config")));
         });
+        for (BlobBackendConfig b : config.blobBackends()) {
+            for (String m : b.mirrors() == null ? List.<String>of() : b.mirrors()) {
+                if (m.equals(b.name())) {
+                    problems.add(new ConfigProblem(null, "BlobBackend " + b.name(), "Invalid", "a backend cannot mirror itself"));
+                } else if (config.blobBackend(m).isEmpty()) {
+                    problems.add(new ConfigProblem(null, "BlobBackend " + b.name(), "BackendNotFound",
+                            "mirror BlobBackend " + m + " is not in the config"));
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -87,7 +121,7 @@ public final class SinkFactory {
                         && !previous.credentials().get(b.s3().credentialsKey()).equals(credentials.get(b.s3().credentialsKey()))) {
                     reused = null;
                 }
-                blobs.put(b.name(), reused != null ? reused : blobSink(b, credentials, config));
+                blobs.put(b.name(), reused != null ? reused : mirrored(b, blobSink(b, credentials, config)));
             }
             for (QueueBackendConfig q : config.queueBackends()) {
                 QueueSink reused = reusableQueues.get(q);
@@ -97,6 +131,8 @@ public final class SinkFactory {
                 }
                 queues.put(q.name(), reused != null ? reused : queueSink(q, credentials, config));
             }
+            // Last, once nothing can fail: a reused backend must not be pointed at mirrors of a refused config.
+            useMirrors(blobs);
         } catch (IOException | RuntimeException e) {
             // Close only what was created for this attempt; reused sinks still serve the current config.
             blobs.values().stream().filter(s -> !reusableBlobs.containsValue(s)).forEach(BlobSink::close);
@@ -114,6 +150,33 @@ public final class SinkFactory {
             case S3 -> new S3BlobSink(vertx, b, credentials.get(b.s3().credentialsKey()),
                     Duration.ofMillis(config.edge().limits().requestTimeoutMillis()));
         };
+    }
+
+    /** A backend with mirrors gets its copy queue; one without is served as it is. */
+    private BlobSink mirrored(BlobBackendConfig b, BlobSink sink) throws IOException {
+        if (b.mirrors() == null || b.mirrors().isEmpty()) {
+            return sink;
+        }
+        try {
+            return new MirroredBlobSink(vertx, sink, b.mirrors(), mirrorSpool(b), mirrorEvents);
+        } catch (IOException | RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+    }
+
+    /** Mirrors copy into the mirrors' own stores (never through their mirrors) as this config has them. */
+    private static void useMirrors(Map<String, BlobSink> blobs) {
+        blobs.values().forEach(s -> {
+            if (s instanceof MirroredBlobSink mirrored) {
+                Map<String, BlobSink> targets = new HashMap<>();
+                mirrored.mirrorNames().forEach(m -> {
+                    BlobSink target = blobs.get(m);
+                    targets.put(m, target instanceof MirroredBlobSink other ? other.primary() : target);
+                });
+                mirrored.useMirrors(targets);
+            }
+        });
     }
 
     private QueueSink queueSink(QueueBackendConfig q, GatewayCredentials credentials, GatewayConfig config)

@@ -18,11 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The gateway's own read endpoints: {@code GET /v1/blobs/{backend}/{blobId}} (ETag, Range, 304) and
+ * The gateway's own read endpoints: {@code GET /v1/blobs/{backend}/{blobId}} (ETag, Range, 304), its
+ * metadata {@code GET /v1/blobs/{backend}/{blobId}/meta} (the blobRef and its {@code locations}) and
  * {@code GET /v1/queues/{backend}/{queue}/jobs/{jobId}}. Rules cannot shadow them.
  */
 public final class BuiltinEndpoints {
     private static final Pattern BLOB = Pattern.compile("^/v1/blobs/([^/]+)/([^/]+)$");
+    private static final Pattern BLOB_META = Pattern.compile("^/v1/blobs/([^/]+)/([^/]+)/meta$");
     private static final Pattern JOB = Pattern.compile("^/v1/queues/([^/]+)/([^/]+)/jobs/([^/]+)$");
     private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
 
@@ -42,6 +44,10 @@ public final class BuiltinEndpoints {
         Matcher blob = BLOB.matcher(path);
         if (blob.matches()) {
             return blob(request, live, decode(blob.group(1)), decode(blob.group(2)));
+        }
+        Matcher meta = BLOB_META.matcher(path);
+        if (meta.matches()) {
+            return meta(request, live, decode(meta.group(1)), decode(meta.group(2)));
         }
         Matcher job = JOB.matcher(path);
         if (job.matches()) {
@@ -66,6 +72,26 @@ public final class BuiltinEndpoints {
                         .map(b -> send(request, b))
                         .orElseGet(() -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
                                 "no blob " + blobId + " in " + backend))));
+    }
+
+    /** The blobRef with {@code locations}: the primary and each mirror, {@code synced} or not yet (seed 003). */
+    private static Future<Void> meta(HttpServerRequest request, LiveConfig live, String backend, String blobId) {
+        var sink = live.blobSink(backend);
+        if (sink.isEmpty()) {
+            return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "no blob backend named " + backend));
+        }
+        return sink.get().find(blobId).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "no blob " + blobId + " in " + backend));
+            }
+            BlobRef ref = found.get().ref();
+            return sink.get().locations(ref).map(locations -> {
+                var json = ConfigJson.MAPPER.<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(ref);
+                json.set("locations", ConfigJson.MAPPER.valueToTree(locations));
+                Responses.json(request, 200, json);
+                return null;
+            });
+        });
     }
 
     private static Future<Void> send(HttpServerRequest request, StoredBlob blob) {

@@ -27,6 +27,7 @@ public final class Metrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger webSockets = new AtomicInteger();
     private final MultiGauge configInfo;
+    private final java.util.Map<String, AtomicInteger> mirrorPending = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Metrics() {
         Gauge.builder("conduit.http.requests.in.flight", inFlight, AtomicInteger::get)
@@ -96,6 +97,23 @@ public final class Metrics {
     public void deadLetter(String backend) {
         Counter.builder("conduit.dlq.writes").description("Envelopes sent to a dead-letter queue")
                 .tags("backend", backend).register(registry).increment();
+    }
+
+    /** How many stored blobs of {@code backend} still wait to be copied to one of its mirrors. */
+    public void mirrorPending(String backend, int count) {
+        mirrorPending.computeIfAbsent(backend, b -> {
+            AtomicInteger holder = new AtomicInteger();
+            Gauge.builder("conduit.mirror.pending", holder, AtomicInteger::get)
+                    .description("Stored blobs waiting to be copied to their backend's mirrors")
+                    .tags("backend", b).register(registry);
+            return holder;
+        }).set(count);
+    }
+
+    /** One attempt to copy a blob of {@code backend} to {@code mirror}: {@code ok} or {@code error}. */
+    public void mirrorCopy(String backend, String mirror, boolean ok) {
+        Counter.builder("conduit.mirror.copies").description("Blob copies to mirror backends, by result")
+                .tags("backend", backend, "mirror", mirror, "result", ok ? "ok" : "error").register(registry).increment();
     }
 
     // ---- edge policies ------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+package io.conduit.gateway.blob;
+
+/** What mirroring tells the outside (the metrics). */
+public interface MirrorEvents {
+    MirrorEvents NONE = new MirrorEvents() {
+        @Override
+        public void pending(String backend, int count) {
+        }
+
+        @Override
+        public void copied(String backend, String mirror, boolean ok) {
+        }
+    };
+
+    /** How many blobs of {@code backend} wait for a mirror copy now. */
+    void pending(String backend, int count);
+
+    /** One copy attempt ended. */
+    void copied(String backend, String mirror, boolean ok);
+}
