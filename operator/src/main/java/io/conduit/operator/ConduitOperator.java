@@ -5,6 +5,7 @@ import io.conduit.operator.backend.QueueBackendReconciler;
 import io.conduit.operator.gateway.EdgeGatewayReconciler;
 import io.conduit.operator.gateway.ServedRules;
 import io.conduit.operator.rule.RouteRuleReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
@@ -21,9 +22,23 @@ public final class ConduitOperator {
                 new BlobBackendReconciler(), new QueueBackendReconciler());
     }
 
+    /**
+     * Registers {@code reconciler} for the namespaces of {@code settings}. The informers of its
+     * dependents and event sources inherit the controller's namespaces, so with a list the operator
+     * never lists or watches anything cluster-wide and a Role per namespace is all it needs.
+     */
+    public static <P extends HasMetadata> void register(Operator operator, Reconciler<P> reconciler, OperatorSettings settings) {
+        operator.register(reconciler, overrider -> {
+            if (!settings.watchesAllNamespaces()) {
+                overrider.settingNamespaces(settings.watchNamespaces());
+            }
+        });
+    }
+
     public static void main(String[] args) {
+        OperatorSettings settings = OperatorSettings.fromEnvironment();
         Operator operator = new Operator(OperatorMode::apply);
-        reconcilers().forEach(operator::register);
+        reconcilers().forEach(reconciler -> register(operator, reconciler, settings));
         operator.start();
     }
 }

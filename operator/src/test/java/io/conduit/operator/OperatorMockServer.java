@@ -29,13 +29,19 @@ public final class OperatorMockServer {
 
     /** With a client of the operator's own, e.g. to tell its requests from the test's ({@link #OPERATOR_AGENT}). */
     public static Operator start(KubernetesClient client, KubernetesClient operatorClient, Reconciler<?>... reconcilers) {
+        return start(client, operatorClient, OperatorSettings.from(java.util.Map.of()), reconcilers);
+    }
+
+    /** Registered as {@link ConduitOperator#main} registers them, for the namespaces of {@code settings}. */
+    public static Operator start(KubernetesClient client, KubernetesClient operatorClient, OperatorSettings settings,
+                                 Reconciler<?>... reconcilers) {
         loadCrds(client);
         Operator operator = new Operator(o -> {
             OperatorMode.apply(o);
             o.withKubernetesClient(operatorClient).withCloseClientOnStop(false);
         });
         for (Reconciler<?> reconciler : reconcilers) {
-            operator.register(reconciler);
+            ConduitOperator.register(operator, reconciler, settings);
         }
         operator.start();
         return operator;

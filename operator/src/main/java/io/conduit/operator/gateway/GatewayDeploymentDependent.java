@@ -9,11 +9,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.List;
 
 /**
  * The gateway pods: replicas from the EdgeGateway (so {@code kubectl scale} and HPAs work through its
  * scale subresource), the config and credentials mounted, no Kubernetes credentials in the pod, and
- * the credentials' hash on the pod template so a rotated Secret rolls the pods.
+ * the credentials' hash on the pod template so a rotated Secret rolls the pods. Hardened to the
+ * {@code restricted} Pod Security Standard ({@link GatewayPodSecurity}).
  */
 @KubernetesDependent(useSSA = BooleanWithUndefined.FALSE)
 public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, EdgeGateway> {
@@ -34,6 +36,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         int replicas = spec == null || spec.replicas() == null ? 1 : spec.replicas();
         String image = spec != null && spec.image() != null ? spec.image() : settings.gatewayImage();
         String credentialsHash = CredentialsHash.of(rendering.credentials());
+        List<GatewayPodSecurity.Writable> writable = GatewayPodSecurity.writable(rendering.config());
         return new DeploymentBuilder()
                 .withNewMetadata()
                 .withName(GatewayNames.workload(gateway))
@@ -51,9 +54,12 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
                 .withNewSpec()
                 .withServiceAccountName(GatewayNames.workload(gateway))
                 .withAutomountServiceAccountToken(false)
+                .withSecurityContext(GatewayPodSecurity.pod())
                 .addNewContainer()
                 .withName("gateway")
                 .withImage(image)
+                .withWorkingDir(GatewayPodSecurity.WORK_DIR)
+                .withSecurityContext(GatewayPodSecurity.container())
                 .withArgs("--gateway-config", "/etc/conduit/config/" + GatewayNames.CONFIG_KEY,
                         "--credentials", "/etc/conduit/credentials/" + GatewayNames.CREDENTIALS_KEY,
                         "--port", String.valueOf(TRAFFIC_PORT),
@@ -66,15 +72,17 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
                 .endHttpGet().endReadinessProbe()
                 .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("http"))
                 .endHttpGet().endLivenessProbe()
-                .withResources(spec == null ? null : spec.resources())
+                .withResources(GatewayPodSecurity.resources(spec == null ? null : spec.resources()))
                 .addNewVolumeMount().withName("config").withMountPath("/etc/conduit/config").withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("credentials").withMountPath("/etc/conduit/credentials").withReadOnly(true)
                 .endVolumeMount()
+                .addAllToVolumeMounts(writable.stream().map(GatewayPodSecurity.Writable::mount).toList())
                 .endContainer()
                 .addNewVolume().withName("config").withNewConfigMap().withName(GatewayNames.config(gateway)).endConfigMap()
                 .endVolume()
                 .addNewVolume().withName("credentials").withNewSecret().withSecretName(GatewayNames.credentials(gateway))
                 .endSecret().endVolume()
+                .addAllToVolumes(writable.stream().map(GatewayPodSecurity.Writable::volume).toList())
                 .endSpec()
                 .endTemplate()
                 .endSpec()

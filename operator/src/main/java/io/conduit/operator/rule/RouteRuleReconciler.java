@@ -4,6 +4,7 @@ import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.operator.WatchedNamespaces;
 import io.conduit.api.v1alpha1.RouteRuleSpec;
 import io.conduit.api.v1alpha1.RouteRuleStatus;
 import io.conduit.operator.gateway.ServedRules;
@@ -58,7 +59,7 @@ public class RouteRuleReconciler implements Reconciler<RouteRule> {
         }
         KubernetesClient client = context.getClient();
         String routeId = rule.getMetadata().getNamespace() + "/" + rule.getMetadata().getName();
-        RuleRendering.Judgement judgement = RuleRendering.judge(rule, client);
+        RuleRendering.Judgement judgement = RuleRendering.judge(rule, client, WatchedNamespaces.of(context));
         List<Condition> conditions = RuleStatus.conditions(previous, generation, routeId, judgement,
                 notReadyBackends(rule, client),
                 (gateway, id) -> served.state(gateway, id, generation),

@@ -6,6 +6,7 @@ import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
 import io.conduit.api.v1alpha1.RouteRuleSpec;
+import io.conduit.operator.WatchedNamespaces;
 import io.conduit.operator.gateway.GatewayRendering;
 import io.conduit.render.GatewayRenderer;
 import io.conduit.render.RenderResult;
@@ -33,15 +34,15 @@ final class RuleRendering {
     record Judgement(List<OnGateway> gateways, RuleVerdict alone, List<String> missingGateways) {
     }
 
-    static Judgement judge(RouteRule rule, KubernetesClient client) {
+    static Judgement judge(RouteRule rule, KubernetesClient client, WatchedNamespaces watched) {
         String ns = rule.getMetadata().getNamespace();
         String id = ns + "/" + rule.getMetadata().getName();
-        List<EdgeGateway> candidates = client.resources(EdgeGateway.class).inAnyNamespace().list().getItems().stream()
+        List<EdgeGateway> candidates = watched.list(client, EdgeGateway.class).stream()
                 .filter(g -> ns.equals(g.getMetadata().getNamespace()) || allowsAllNamespaces(g))
                 .toList();
         List<OnGateway> on = new ArrayList<>();
         for (EdgeGateway gateway : candidates) {
-            RenderResult result = GatewayRendering.render(gateway, client);
+            RenderResult result = GatewayRendering.render(gateway, client, watched);
             verdictOf(result, id).ifPresent(v -> on.add(new OnGateway(
                     gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName(), v)));
         }

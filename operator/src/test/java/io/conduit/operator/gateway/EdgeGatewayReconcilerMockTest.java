@@ -129,6 +129,55 @@ class EdgeGatewayReconcilerMockTest {
     }
 
     @Test
+    void gatewayPodsMeetTheRestrictedPodSecurityStandardAndGetWritableDirectories() {
+        apply("""
+                apiVersion: conduit.io/v1alpha1
+                kind: RouteRule
+                metadata: {name: jobs, namespace: shop}
+                spec:
+                  when: {http: {method: POST, path: /jobs}}
+                  send: {queue: {backendRef: work, queue: jobs}}
+                """);
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null
+                && get(Deployment.class, "edge-gateway").getSpec().getTemplate().getSpec().getVolumes().stream()
+                .anyMatch(v -> v.getName().equals("data-0")));
+
+        var pod = get(Deployment.class, "edge-gateway").getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getFsGroup()).isEqualTo(10001L);
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var container = pod.getContainers().get(0);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        // With a read-only root, every place the gateway writes is an emptyDir: scratch, the working
+        // directory (relative paths, the default request record) and the spool backend's directory.
+        assertThat(container.getWorkingDir()).isEqualTo("/var/lib/conduit");
+        assertThat(container.getVolumeMounts()).filteredOn(m -> !Boolean.TRUE.equals(m.getReadOnly()))
+                .extracting(m -> m.getMountPath()).containsExactlyInAnyOrder("/tmp", "/var/lib/conduit", "/data/queues");
+        var writableVolumes = container.getVolumeMounts().stream().filter(m -> !Boolean.TRUE.equals(m.getReadOnly()))
+                .map(m -> m.getName()).toList();
+        assertThat(pod.getVolumes()).filteredOn(v -> writableVolumes.contains(v.getName()))
+                .hasSize(3).allSatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
+        // No resources in the EdgeGateway: bounded defaults, so the JVM sizes its heap to a real limit.
+        assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("512Mi");
+        assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+    }
+
+    @Test
+    void resourcesOfTheEdgeGatewayReachThePods() {
+        apply(RESOURCES.split("(?m)^---$")[4].replace("spec: {replicas: 2, image: example/gateway:test}",
+                "spec: {replicas: 2, image: example/gateway:test, resources: {limits: {memory: 1Gi}, requests: {cpu: 500m}}}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null
+                && get(Deployment.class, "edge-gateway").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getResources().getLimits().get("memory").toString().equals("1Gi"));
+        var resources = get(Deployment.class, "edge-gateway").getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        assertThat(resources.getRequests().get("cpu").toString()).isEqualTo("500m");
+        assertThat(resources.getRequests()).doesNotContainKey("memory");
+    }
+
+    @Test
     void aChangedRuleChangesTheConfigRevision() {
         await().atMost(Duration.ofSeconds(20)).until(() -> revision() != null);
         String before = revision();
