@@ -58,7 +58,7 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 num.partitions=1
 PROPS
-  "$JAVA_HOME/bin/java" -cp "$(cat "$work/kafka.cp")" kafka.tools.StorageTool format -t "$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
+  "$JAVA_HOME/bin/java" -cp "$(cat "$work/kafka.cp")" kafka.tools.StorageTool format --cluster-id="$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')" \
     -c "$work/kafka.properties" > "$work/kafka-format.log" 2>&1
   "$JAVA_HOME/bin/java" -Xmx512m -cp "$(cat "$work/kafka.cp")" kafka.Kafka "$work/kafka.properties" > "$work/kafka.log" 2>&1 &
   pids+=($!)

@@ -140,7 +140,7 @@ final class KafkaProcessServer implements TestServer {
     /** {@code kafka-storage format}: a fresh cluster id and metadata log, once, before the first start. */
     private void format() {
         ManagedProcess formatter = Processes.start(Processes.java(javaArgs("kafka.tools.StorageTool", "format",
-                "-t", clusterId(), "-c", config().toString())).directory(workDir.toFile()), workDir.resolve("format.log"));
+                "--cluster-id=" + clusterId(), "-c", config().toString())).directory(workDir.toFile()), workDir.resolve("format.log"));
         try {
             if (!formatter.process().waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 formatter.close();
@@ -157,6 +157,7 @@ final class KafkaProcessServer implements TestServer {
     }
 
     /** Kafka cluster ids are 16 random bytes in URL-safe base64 without padding. */
+    /** Base64url of a random UUID, as Kafka's own tool makes them; it may start with '-', hence {@code --cluster-id=}. */
     private static String clusterId() {
         UUID uuid = UUID.randomUUID();
         ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
