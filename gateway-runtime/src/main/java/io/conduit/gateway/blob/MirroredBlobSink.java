@@ -113,7 +113,11 @@ public final class MirroredBlobSink implements BlobSink {
 
         @Override
         public Future<BlobRef> commit(BlobDigest digest) {
-            return inner.commit(digest).compose(ref -> queue.enqueue(ref, mirrorNames).map(ref));
+            // The blob stays in the primary; without the record its copies would be lost, so no 2xx.
+            return inner.commit(digest).compose(ref -> queue.enqueue(ref, mirrorNames)
+                    .recover(e -> Future.failedFuture(io.conduit.gateway.edge.GatewayException.unavailable(
+                            "cannot record the mirror copies of blob " + ref.blobId() + ": " + e.getMessage(), e)))
+                    .map(ref));
         }
 
         @Override
