@@ -28,6 +28,17 @@ final class AdminTokens {
 
     /** The gateway's token, creating its Secret the first time. */
     static String ensure(KubernetesClient client, EdgeGateway gateway) {
+        return ensure(client, gateway, null);
+    }
+
+    /**
+     * As {@link #ensure(KubernetesClient, EdgeGateway)}, trying {@code cached} (the informer's copy of the
+     * Secret, or null) first: a reconciliation that pushes then makes no API call before the push.
+     */
+    static String ensure(KubernetesClient client, EdgeGateway gateway, Secret cached) {
+        if (cached != null && cached.getData() != null && cached.getData().containsKey(KEY)) {
+            return new String(Base64.getDecoder().decode(cached.getData().get(KEY)), StandardCharsets.UTF_8);
+        }
         String ns = gateway.getMetadata().getNamespace();
         Secret existing = client.secrets().inNamespace(ns).withName(name(gateway)).get();
         if (existing != null && existing.getData() != null && existing.getData().containsKey(KEY)) {

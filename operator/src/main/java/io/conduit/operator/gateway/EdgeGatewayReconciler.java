@@ -73,7 +73,8 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
         // Push the rendered config to every ready pod that does not run it yet; pods that become
         // ready trigger a reconciliation through the Pod informer and get pushed to here.
-        String token = AdminTokens.ensure(context.getClient(), gateway);
+        String token = AdminTokens.ensure(context.getClient(), gateway, cachedSecret(context,
+                new ResourceID(AdminTokens.name(gateway), gateway.getMetadata().getNamespace())));
         List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class)
                 .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
                 .toList();
@@ -139,6 +140,14 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         gateway.setStatus(status);
         UpdateControl<EdgeGateway> control = changed ? UpdateControl.patchStatus(gateway) : UpdateControl.noUpdate();
         return failures.isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
+    }
+
+    /** A Secret from the namespace-wide Secret informer's cache, or null. */
+    @SuppressWarnings("unchecked")
+    private static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
+        var secrets = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
+                .getEventSourceFor(Secret.class, Secret.class.getSimpleName());
+        return secrets.get(id).orElse(null);
     }
 
     /** How {@link ServedRules} names a gateway: {@code namespace/name}. */

@@ -13,7 +13,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The rendered config of one EdgeGateway for one reconciliation: computed once, on first use by any
@@ -26,32 +30,70 @@ public final class GatewayRendering {
     private GatewayRendering() {
     }
 
+    /** Where a render reads the resources from. */
+    public interface Source {
+        /** Every {@code type} of {@code namespace}, or of every watched namespace when it is null. */
+        <T extends HasMetadata> List<T> list(Class<T> type, String namespace);
+    }
+
+    /**
+     * Read from the EdgeGateway reconciler's informer caches: they hold every RouteRule, backend and Secret
+     * of the watched namespaces, and they hold the change that triggered this reconciliation, so the
+     * render needs no API round trip (four lists per render were most of a rule change's latency).
+     */
     public static RenderResult of(EdgeGateway gateway, Context<EdgeGateway> context) {
         var shared = context.managedWorkflowAndDependentResourceContext();
+        // Dependents reconcile in parallel: without the lock each would render the same config once more.
+        synchronized (shared) {
+            return renderOnce(gateway, context, shared);
+        }
+    }
+
+    private static RenderResult renderOnce(EdgeGateway gateway, Context<EdgeGateway> context,
+                                           ManagedWorkflowAndDependentResourceContext shared) {
         return shared.get(KEY, RenderResult.class).orElseGet(() -> {
-            RenderResult result = render(gateway, context.getClient(), WatchedNamespaces.of(context));
+            RenderResult result = render(gateway, fromCaches(context));
             shared.put(KEY, result);
             return result;
         });
     }
 
-    /** {@code watched}: where a gateway admitting routes from all namespaces looks for them. */
+    /** Read from the API server, within {@code watched}: for the RouteRule reconciler, which lacks these caches. */
     public static RenderResult render(EdgeGateway gateway, KubernetesClient client, WatchedNamespaces watched) {
+        return render(gateway, new Source() {
+            @Override
+            public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
+                return namespace == null ? watched.list(client, type) : client.resources(type).inNamespace(namespace).list().getItems();
+            }
+        });
+    }
+
+    static Source fromCaches(Context<EdgeGateway> context) {
+        return new Source() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
+                // Named after the type in EdgeGatewayReconciler#prepareEventSources.
+                var cache = (InformerEventSource<T, EdgeGateway>) context.eventSourceRetriever()
+                        .getEventSourceFor(type, type.getSimpleName());
+                Stream<T> items = namespace == null ? cache.list(r -> true) : cache.list(namespace, r -> true);
+                // In the API server's order (namespace, name), so a render is the same whichever way it read.
+                return items.sorted(Comparator.comparing((T r) -> r.getMetadata().getNamespace())
+                        .thenComparing(r -> r.getMetadata().getName())).toList();
+            }
+        };
+    }
+
+    static RenderResult render(EdgeGateway gateway, Source source) {
         String ns = gateway.getMetadata().getNamespace();
         boolean allNamespaces = gateway.getSpec() != null && gateway.getSpec().allowedRoutes() != null
                 && gateway.getSpec().allowedRoutes().namespaces() == EdgeGatewaySpec.RouteNamespaces.All;
         ResourceSet resources = new ResourceSet(
-                list(client, BlobBackend.class, ns, allNamespaces, watched),
-                list(client, QueueBackend.class, ns, allNamespaces, watched),
-                list(client, RouteRule.class, ns, allNamespaces, watched),
+                source.list(BlobBackend.class, allNamespaces ? null : ns),
+                source.list(QueueBackend.class, allNamespaces ? null : ns),
+                source.list(RouteRule.class, allNamespaces ? null : ns),
                 List.of(gateway),
-                list(client, Secret.class, ns, allNamespaces, watched));
+                source.list(Secret.class, allNamespaces ? null : ns));
         return RENDERER.render(resources, ns, gateway.getMetadata().getName());
-    }
-
-    private static <T extends HasMetadata> List<T> list(KubernetesClient client, Class<T> type, String ns, boolean all,
-                                                        WatchedNamespaces watched) {
-        return all ? watched.list(client, type)
-                : client.resources(type).inNamespace(ns).list().getItems();
     }
 }
