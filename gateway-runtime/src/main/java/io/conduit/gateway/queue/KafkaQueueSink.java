@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each message as one record to the topic named by the queue, through one idempotent {@code acks=all}
  * producer per backend. The value is the message JSON; the key is the rule's {@code options.key} template, else the
- * job id; headers carry {@code contentType}, {@code requestId}, {@code tenant}, {@code traceparent}, {@code jobId},
+ * job id; headers carry {@code contentType}, {@code requestId}, {@code tenant}, {@code traceparent}, {@code tracestate}, {@code jobId},
  * {@code name} and {@code options} (the names the Redis Streams fields use). The queueRef is answered only from the
  * broker's acknowledgement, with its {@code partition} and {@code offset}.
  *
@@ -141,6 +141,7 @@ public final class KafkaQueueSink implements QueueSink {
         header(headers, "requestId", message.requestId());
         header(headers, "tenant", message.tenant());
         header(headers, "traceparent", message.traceparent());
+        header(headers, "tracestate", message.tracestate());
         header(headers, "jobId", jobId);
         header(headers, "name", message.jobName());
         if (message.options() != null && !message.options().equals(JobOptions.NONE)) {

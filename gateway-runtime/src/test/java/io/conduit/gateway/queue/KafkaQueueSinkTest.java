@@ -39,6 +39,16 @@ class KafkaQueueSinkTest {
     }
 
     @Test
+    void theW3cTraceContextTravelsAsHeaders() throws Exception {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        QueueMessage traced = new QueueMessage("orders", "o-1", "order", ConfigJson.MAPPER.readTree("{}"), JobOptions.NONE,
+                "req-1", "application/json", null, parent, "vendor=abc", null);
+        ProducerRecord<String, byte[]> record = KafkaQueueSink.record("orders", "o-1", traced);
+        assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(parent);
+        assertThat(new String(record.headers().lastHeader("tracestate").value(), StandardCharsets.UTF_8)).isEqualTo("vendor=abc");
+    }
+
+    @Test
     void onlyKafkaTopicNamesAreAccepted() {
         assertThat(KafkaQueueSink.topic("orders.v1_eu-west")).isEqualTo("orders.v1_eu-west");
         for (String bad : new String[] {"", "has space", "a/b", "..", "x".repeat(250), "ümlaut"}) {
