@@ -76,7 +76,17 @@ public record EdgeConfig(
         public static final Limits DEFAULTS = new Limits(16 * 1024, 1L << 30, 30_000, 60_000);
     }
 
+    /** {@code routes}: the route ids (namespace/name) this limit applies to; null for every route. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RateLimit(String name, EdgeGatewaySpec.RateLimitKey key, int requestsPerSecond, int burst,
-                            boolean global) {
+                            boolean global, List<String> routes) {
+        public RateLimit(String name, EdgeGatewaySpec.RateLimitKey key, int requestsPerSecond, int burst, boolean global) {
+            this(name, key, requestsPerSecond, burst, global, null);
+        }
+
+        /** Whether a request of {@code routeId} (null: built-in endpoints and unmatched requests) counts against it. */
+        public boolean appliesTo(String routeId) {
+            return routes == null || routes.contains(routeId);
+        }
     }
 }

@@ -334,7 +334,7 @@ public final class GatewayRenderer {
                     Boolean.TRUE.equals(c.allowCredentials()), c.maxAge());
         }
         List<EdgeConfig.RateLimit> rateLimits = spec.rateLimits() == null ? List.of() : spec.rateLimits().stream()
-                .map(GatewayRenderer::rateLimit)
+                .map(r -> rateLimit(r, ResourceId.namespaceOf(gateway)))
                 .toList();
         EdgeConfig.Record record = null;
         if (spec.record() != null) {
@@ -369,15 +369,18 @@ public final class GatewayRenderer {
         }
     }
 
-    private static EdgeConfig.RateLimit rateLimit(EdgeGatewaySpec.RateLimit r) {
+    private static EdgeConfig.RateLimit rateLimit(EdgeGatewaySpec.RateLimit r, String namespace) {
         if (r.name() == null || r.key() == null || r.requestsPerSecond() == null) {
             throw new IllegalArgumentException("rateLimits: name, key and requestsPerSecond are required");
         }
         if (r.requestsPerSecond() < 1 || (r.burst() != null && r.burst() < 1)) {
             throw new IllegalArgumentException("rateLimits." + r.name() + ": requestsPerSecond and burst must be at least 1");
         }
+        List<String> routes = r.rules() == null || r.rules().isEmpty() ? null : r.rules().stream()
+                .map(rule -> rule.contains("/") ? rule : namespace + "/" + rule)
+                .toList();
         return new EdgeConfig.RateLimit(r.name(), r.key(), r.requestsPerSecond(),
-                r.burst() == null ? r.requestsPerSecond() : r.burst(), Boolean.TRUE.equals(r.global()));
+                r.burst() == null ? r.requestsPerSecond() : r.burst(), Boolean.TRUE.equals(r.global()), routes);
     }
 
     private static String key(HasMetadata resource) {

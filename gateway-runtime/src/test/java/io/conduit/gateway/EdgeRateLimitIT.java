@@ -105,6 +105,21 @@ class EdgeRateLimitIT {
     }
 
     @Test
+    void aLimitNarrowedToOneRuleLeavesTheOtherRulesAlone() throws Exception {
+        start("""
+                rateLimits: [{name: uploads-only, key: ip, requestsPerSecond: 1, burst: 1, rules: [upload]}]
+                """);
+
+        assertThat(post("/upload", "x").statusCode()).isEqualTo(201);
+        HttpResponse<String> second = post("/upload", "x");
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.headers().firstValue("Retry-After")).isPresent();
+        for (int i = 0; i < 3; i++) {
+            assertThat(post("/orders", "{}").statusCode()).as("a rule the limit does not name").isEqualTo(202);
+        }
+    }
+
+    @Test
     void forwardedForIsBelievedOnlyFromTrustedProxies() throws Exception {
         start("""
                 trustedProxies: [127.0.0.1/32]
@@ -182,6 +197,15 @@ class EdgeRateLimitIT {
             String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
             assertThat(status).isEqualTo("HTTP/1.1 201");
         }
-        assertThat(post("/upload", "x", "X-Token", "tok-acme").statusCode()).as("the slot is free again").isEqualTo(201);
+        // The slot is released once the answer is written, which the client may see a moment before the
+        // gateway's event loop (another one, possibly) has run the release.
+        int status = 0;
+        for (long end = System.currentTimeMillis() + 2_000; System.currentTimeMillis() < end && status != 201; ) {
+            status = post("/upload", "x", "X-Token", "tok-acme").statusCode();
+            if (status != 201) {
+                Thread.sleep(20);
+            }
+        }
+        assertThat(status).as("the slot is free again").isEqualTo(201);
     }
 }

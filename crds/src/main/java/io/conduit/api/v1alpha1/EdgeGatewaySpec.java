@@ -88,7 +88,9 @@ public record EdgeGatewaySpec(
             @Required RateLimitKey key,
             @Required @Min(1) Integer requestsPerSecond,
             @Min(1) Integer burst,
-            @JsonPropertyDescription("Share the bucket across replicas through Redis.") Boolean global) {
+            @JsonPropertyDescription("Share the bucket across replicas through Redis.") Boolean global,
+            @JsonPropertyDescription("RouteRules this limit applies to (name, or namespace/name); every rule when empty.")
+            List<String> rules) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -75,7 +75,7 @@ public final class RateLimits {
     private Future<Decision> tightest(HttpServerRequest request, Caller caller, String routeId) {
         List<Future<Decision>> decisions = new ArrayList<>();
         for (EdgeConfig.RateLimit limit : limits) {
-            String key = key(limit, request, caller, routeId);
+            String key = limit.appliesTo(routeId) ? key(limit, request, caller, routeId) : null;
             if (key == null) {
                 continue;
             }
