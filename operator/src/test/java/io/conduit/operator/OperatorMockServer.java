@@ -74,7 +74,17 @@ public final class OperatorMockServer {
                 continue;
             }
             HasMetadata resource = Serialization.unmarshal(doc);
-            client.resource(resource).inNamespace(namespace).createOr(r -> r.update());
+            // An update races the operator's own status writes (409 on a stale resourceVersion): try again, as kubectl does.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    client.resource(resource).inNamespace(namespace).createOr(r -> r.update());
+                    break;
+                } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt == 10) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 }
