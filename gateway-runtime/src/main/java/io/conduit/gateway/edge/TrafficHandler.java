@@ -171,6 +171,9 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
                     BodyProgress progress = new BodyProgress();
                     recorder.maybeRecord(exchange, live.config().edge().recording(), found.route(), progress);
                     watchBodyProgress(request, progress, live.config().edge().limits().requestTimeoutMillis());
+                    // The quota's slot frees as the answer goes out, so a client that read it may start the next
+                    // upload at once; the completion covers requests that end without an answer (a dropped connection).
+                    request.response().headersEndHandler(v -> admission.finish(progress.bytes()));
                     return rules.handle(request, exchange, live, found, progress)
                             .onComplete(ar -> admission.finish(progress.bytes()));
                 });
