@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # S3 streaming check: upload a 1 GiB file through a gateway running with -Xmx128m into s3proxy
-# (filesystem storage, same machine), then PUT the same file straight to s3proxy with curl (SigV4),
-# in the same run. Records both throughputs, their ratio, the gateway's heap (jstat, 100 ms samples)
-# and peak RSS. Writes bench/results/s3-upload-<SIZE>mib.txt.
+# (filesystem storage, same machine), then the same file straight to s3proxy, twice: with the AWS SDK's
+# multipart client (what the SDK's transfer manager and `aws s3 cp` do with a large file: the same S3
+# operations as the gateway) and with curl as one PutObject, in the same run. Each side first uploads
+# WARMUP_MIB (default 256) untimed, so the JIT is warm. Records the throughputs, the gateway's ratio to
+# each, the gateway's heap (jstat, 100 ms samples), peak RSS and CPU seconds per process and per
+# gateway thread group. Writes bench/results/s3-upload-<SIZE>mib.txt.
 #   [SEND_CHECKSUM=false] bench/s3-upload-1gib.sh [SIZE_MIB] [PART_SIZE]      (defaults: 1024 8Mi)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
 part_size=${2:-8Mi}
 send_checksum=${SEND_CHECKSUM:-true}
+warmup_mib=${WARMUP_MIB:-256}
 out=bench/results/s3-upload-${size_mib}mib.txt
 key=conduit
 secret=conduit-bench-secret
@@ -29,6 +33,7 @@ s3=http://127.0.0.1:$s3port
 echo "bench: writing a ${size_mib} MiB test file"
 head -c $((size_mib * 1024 * 1024)) /dev/urandom > "$work/payload.bin"
 expected=$(sha256sum "$work/payload.bin" | cut -d' ' -f1)
+head -c $((warmup_mib * 1024 * 1024)) "$work/payload.bin" > "$work/warmup.bin"
 
 mkdir -p "$work/s3data" "$work/config"
 cat > "$work/s3proxy.conf" <<CONF
@@ -81,6 +86,7 @@ YAML
 gw_pid=$!
 for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
 java_pid=$(pgrep -f "conduit-gateway.jar --config $work/config" | head -1)
+curl -fsS -o /dev/null -X POST -T "$work/warmup.bin" -H 'Content-Type: application/octet-stream' "http://127.0.0.1:$port/upload"
 
 # Heap in use (KiB) sampled every 100 ms: survivors + eden + old generation.
 "$JAVA_HOME/bin/jstat" -gc "$java_pid" 100 > "$work/jstat.log" 2>/dev/null &
@@ -91,14 +97,32 @@ baseline_heap=$(awk 'NR==2 {printf "%d", $3+$4+$6+$8}' <("$JAVA_HOME/bin/jstat" 
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14+$15)/hz}' /proc/"$1"/stat; }
 s3_java_pid=$(pgrep -f "s3proxy.jar --properties $work/s3proxy.conf" | head -1)
 gw_cpu0=$(cpu "$java_pid"); s3_cpu0=$(cpu "$s3_java_pid")
+# CPU ticks per gateway thread (tid, name, user+system), to say where the gateway's CPU went.
+thread_ticks() { for t in /proc/"$1"/task/*; do printf '%s\t%s\t%s\n' "${t##*/}" "$(cat "$t/comm")" "$(awk '{print $14+$15}' "$t/stat")"; done 2>/dev/null; }
+thread_ticks "$java_pid" > "$work/threads0.tsv"
 echo "bench: uploading through the gateway"
 curl -sS -X POST -T "$work/payload.bin" -H 'Content-Type: application/octet-stream' \
   -w '\n%{http_code} %{speed_upload} %{time_total}\n' "http://127.0.0.1:$port/upload" > "$work/response.txt"
 kill $sampler 2>/dev/null || true
 gw_cpu1=$(cpu "$java_pid"); s3_cpu1=$(cpu "$s3_java_pid")
+thread_ticks "$java_pid" > "$work/threads1.tsv"
+# Per thread group (digits dropped from names), the CPU seconds the upload cost.
+gw_threads=$(python3 - "$work/threads0.tsv" "$work/threads1.tsv" "$(getconf CLK_TCK)" <<'PY'
+import collections, re, sys
+def load(p):
+    return {tid: (name, int(t)) for tid, name, t in (l.rstrip('\n').split('\t') for l in open(p) if l.count('\t') == 2)}
+before, after, hz = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
+groups = collections.Counter()
+for tid, (name, ticks) in after.items():
+    groups[re.sub(r'[0-9]+', 'N', name)] += ticks - before.get(tid, (name, 0))[1]
+print(', '.join(f'{name} {t / hz:.1f}' for name, t in groups.most_common(8) if t > 0))
+PY
+)
 # With GW_JAVA_OPTS=-XX:StartFlightRecording... and JFR_DUMP=file: the gateway's profile of the upload.
 [ -z "${JFR_DUMP:-}" ] || "$JAVA_HOME/bin/jcmd" "$java_pid" JFR.dump filename="$JFR_DUMP" > /dev/null
 read -r status speed seconds < <(tail -1 "$work/response.txt")
+# Bytes over the time until the answer (curl's own average stops counting when the last byte is sent).
+speed=$(python3 -c "print($size_mib * 1048576 / $seconds)")
 body=$(head -1 "$work/response.txt")
 got=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["blobRef"]["sha256"])' "$body" 2>/dev/null || echo "none: $body")
 object_key=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["blobRef"]["key"])' "$body" 2>/dev/null || echo "")
@@ -110,7 +134,16 @@ echo "bench: PUT straight to s3proxy"
 direct=$(curl -sS "${sig[@]}" -T "$work/payload.bin" \
   -o /dev/null -w '%{http_code} %{speed_upload} %{time_total}' "$s3/$bucket/direct.bin")
 read -r direct_status direct_speed direct_seconds <<< "$direct"
+direct_speed=$(python3 -c "print($size_mib * 1048576 / $direct_seconds)")
 s3_cpu2=$(cpu "$s3_java_pid")
+
+echo "bench: the AWS SDK's multipart upload straight to s3proxy"
+part_bytes=$(python3 -c "u={'Ki':1<<10,'Mi':1<<20,'Gi':1<<30}; s='$part_size'; print(int(s[:-2])*u[s[-2:]] if s[-2:] in u else int(s))")
+sdk_out=$("$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" bench/s3-upload/DirectSdkUpload.java "$s3" "$bucket" sdk.bin \
+  "$work/payload.bin" "$key" "$secret" "$part_bytes" $((warmup_mib * 1024 * 1024)) 2>"$work/sdk.log" | tail -1)
+read -r sdk_status sdk_seconds <<< "$sdk_out"
+s3_cpu3=$(cpu "$s3_java_pid")
+sdk_stored=$(curl -fsS "${sig[@]}" "$s3/$bucket/sdk.bin" | sha256sum | cut -d' ' -f1)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mib() { python3 -c "print(f'{$1/1048576:.1f}')"; }
@@ -123,16 +156,21 @@ mib() { python3 -c "print(f'{$1/1048576:.1f}')"; }
   echo "gateway sha256 matches file: $([ "$got" = "$expected" ] && echo yes || echo "NO ($got)")"
   echo "stored object sha256 matches file: $([ "$stored" = "$expected" ] && echo yes || echo "NO ($stored)")"
   echo "gateway throughput: $(mib "$speed") MiB/s ($seconds s)"
-  echo "direct PUT (curl SigV4, one PutObject) http status: $direct_status"
-  echo "direct throughput: $(mib "$direct_speed") MiB/s ($direct_seconds s)"
-  echo "ratio gateway/direct: $(python3 -c "print(f'{$speed/$direct_speed:.2f}')")"
+  echo "direct, AWS SDK multipart (parts of $part_size) http status: $sdk_status, stored sha256 matches file: $([ "$sdk_stored" = "$expected" ] && echo yes || echo no)"
+  echo "direct, AWS SDK multipart throughput: $(python3 -c "print(f'{$size_mib/$sdk_seconds:.1f}')") MiB/s ($sdk_seconds s)"
+  echo "ratio gateway / AWS SDK multipart: $(python3 -c "print(f'{$speed/($size_mib*1048576/$sdk_seconds):.2f}')")"
+  echo "direct, curl one PutObject http status: $direct_status"
+  echo "direct, curl one PutObject throughput: $(mib "$direct_speed") MiB/s ($direct_seconds s)"
+  echo "ratio gateway / curl one PutObject: $(python3 -c "print(f'{$speed/$direct_speed:.2f}')")"
   echo "heap in use before upload: $((baseline_heap / 1024)) MiB"
   echo "peak heap in use (jstat, 100 ms samples): $((peak_heap / 1024)) MiB"
   echo "heap growth: $(((peak_heap - baseline_heap) / 1024)) MiB"
   echo "peak RSS (VmHWM): $((peak_rss / 1024)) MiB"
   echo "CPU seconds, upload through the gateway: gateway $(python3 -c "print(round($gw_cpu1-$gw_cpu0,1))"), s3proxy $(python3 -c "print(round($s3_cpu1-$s3_cpu0,1))")"
-  echo "CPU seconds, direct PUT: s3proxy $(python3 -c "print(round($s3_cpu2-$s3_cpu1,1))")"
+  echo "gateway CPU seconds by thread group: $gw_threads"
+  echo "CPU seconds, curl one PutObject: s3proxy $(python3 -c "print(round($s3_cpu2-$s3_cpu1,1))")"
+  echo "CPU seconds, AWS SDK multipart (with its warm-up): s3proxy $(python3 -c "print(round($s3_cpu3-$s3_cpu2,1))")"
   echo "load average at the end (1/5/15 min): $load"
 } | tee "$out"
 
-[ "$status" = 201 ] && [ "$got" = "$expected" ] && [ "$stored" = "$expected" ]
+[ "$status" = 201 ] && [ "$got" = "$expected" ] && [ "$stored" = "$expected" ] && [ "$sdk_stored" = "$expected" ]

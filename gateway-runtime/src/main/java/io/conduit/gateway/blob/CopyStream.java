@@ -28,7 +28,7 @@ final class CopyStream implements WriteStream<Buffer> {
 
     @Override
     public Future<Void> write(Buffer data) {
-        sha256.update(data.getBytes());
+        sha256.update(Chunks.view(data));
         size += data.length();
         return writer.write(data);
     }

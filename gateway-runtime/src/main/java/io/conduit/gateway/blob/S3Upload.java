@@ -12,8 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -53,17 +53,15 @@ final class S3Upload implements BlobWriter {
     private final MessageDigest partDigest;
     private final Map<Integer, CompletedPart> parts = new TreeMap<>();
     private final List<Future<?>> pending = new ArrayList<>();
-    /** Part buffers whose upload finished, reused: a few large arrays per upload instead of one per part. */
-    private final java.util.ArrayDeque<byte[]> spare = new java.util.ArrayDeque<>();
+    /** Part buffers whose upload finished, kept for this upload's next parts while nobody else waits for one. */
+    private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     private final PartMemory memory = PartMemory.SHARED;
-    /** Part buffers this upload reserved from {@link #memory} (filling, in flight and spare). */
-    private int held;
     /** Bytes received while waiting for part memory, and the write that completes once they are in a part. */
     private Buffer stash;
     private Promise<Void> stashWritten;
     private PartMemory.Waiter waiter;
-    private byte[] part;
-    private int filled;
+    /** The part filling; its position is the number of bytes in it. */
+    private ByteBuffer part;
     private int nextPart = 1;
     private int inFlight;
     private String mime;
@@ -105,27 +103,22 @@ final class S3Upload implements BlobWriter {
     }
 
     private Future<Void> fill(Buffer chunk) {
-        int length = chunk.length();
-        int offset = 0;
-        while (offset < length) {
+        ByteBuffer bytes = Chunks.view(chunk);
+        while (bytes.hasRemaining()) {
             if (part == null) {
-                if (!spare.isEmpty()) {
-                    part = spare.pop();
-                } else if (memory.tryReserve(partSize)) {
-                    held++;
-                    part = new byte[partSize];
-                } else {
-                    return waitForMemory(chunk.getBuffer(offset, length));
+                part = spare.isEmpty() ? memory.tryAcquire(partSize) : spare.pop();
+                if (part == null) {
+                    return waitForMemory(chunk.getBuffer(bytes.position(), chunk.length()));
                 }
             }
-            int n = Math.min(partSize - filled, length - offset);
-            chunk.getBytes(offset, offset + n, part, filled);
+            ByteBuffer piece = bytes.slice(bytes.position(), Math.min(part.remaining(), bytes.remaining()));
+            bytes.position(bytes.position() + piece.remaining());
+            // Hashed from the request's own (heap) bytes, before the copy into the direct part buffer.
             if (partDigest != null) {
-                partDigest.update(part, filled, n);
+                partDigest.update(piece.duplicate());
             }
-            filled += n;
-            offset += n;
-            if (filled == partSize) {
+            part.put(piece);
+            if (!part.hasRemaining()) {
                 uploadPart();
             }
         }
@@ -136,14 +129,13 @@ final class S3Upload implements BlobWriter {
     private Future<Void> waitForMemory(Buffer rest) {
         stash = rest;
         stashWritten = Promise.promise();
-        waiter = memory.reserveLater(partSize, context, () -> {
+        waiter = memory.acquireLater(partSize, context, granted -> {
             waiter = null;
             if (state != State.OPEN) {
-                memory.release(partSize);
+                memory.release(granted);
                 return;
             }
-            held++;
-            part = new byte[partSize];
+            part = granted;
             Buffer bytes = stash;
             Promise<Void> written = stashWritten;
             stash = null;
@@ -165,10 +157,13 @@ final class S3Upload implements BlobWriter {
             stash = null;
             stashWritten = null;
         }
-        spare.clear();
-        part = null;
-        memory.release((long) held * partSize);
-        held = 0;
+        while (!spare.isEmpty()) {
+            memory.release(spare.pop());
+        }
+        if (part != null) {
+            memory.release(part);
+            part = null;
+        }
     }
 
     @Override
@@ -192,7 +187,7 @@ final class S3Upload implements BlobWriter {
     /** Starts the multipart upload when the first part is full: its type is known from the first bytes by then. */
     private Future<String> uploadId() {
         if (uploadId == null) {
-            mime = mimeOf(meta.declaredMime(), part);
+            mime = mimeOf(meta.declaredMime(), part.duplicate().flip());
             uploadId = S3BlobSink.call(context, sink.clients().client().createMultipartUpload(b -> {
                 b.bucket(sink.bucket()).key(key).contentType(mime).metadata(metadata(null));
                 if (checksum) {
@@ -204,20 +199,20 @@ final class S3Upload implements BlobWriter {
     }
 
     private void uploadPart() {
-        byte[] bytes = part;
-        int length = filled;
+        Future<String> id = uploadId();
+        ByteBuffer buffer = part;
+        ByteBuffer body = buffer.duplicate().flip();
+        int length = body.remaining();
         String sum = partDigest == null ? null : Base64.getEncoder().encodeToString(partDigest.digest());
         int number = nextPart++;
-        Future<String> id = uploadId();
         part = null;
-        filled = 0;
         inFlight++;
         Future<Void> upload = id.compose(uid -> S3BlobSink.call(context, sink.clients().client().uploadPart(b -> {
             b.bucket(sink.bucket()).key(key).uploadId(uid).partNumber(number).contentLength((long) length);
             if (sum != null) {
                 b.checksumSHA256(sum);
             }
-        }, AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length))))).map(r -> {
+        }, AsyncRequestBody.fromByteBufferUnsafe(body)))).map(r -> {
             parts.put(number, CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumSHA256(sum).build());
             return null;
         });
@@ -225,10 +220,10 @@ final class S3Upload implements BlobWriter {
         upload.onComplete(ar -> {
             // Others wait for memory, or this upload needs no more parts: give the buffer back now.
             if (memory.hasWaiters() || state != State.OPEN) {
-                held--;
-                memory.release(partSize);
+                memory.release(buffer);
             } else {
-                spare.push(bytes);
+                buffer.clear();
+                spare.push(buffer);
             }
             inFlight--;
             if (ar.failed() && failure == null) {
@@ -265,8 +260,9 @@ final class S3Upload implements BlobWriter {
 
     /** A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. */
     private Future<Void> putWhole(BlobDigest digest) {
-        byte[] bytes = part == null ? new byte[0] : part;
-        int length = filled;
+        ByteBuffer buffer = part;
+        ByteBuffer body = buffer == null ? ByteBuffer.allocate(0) : buffer.duplicate().flip();
+        int length = body.remaining();
         part = null;
         mime = digest.mime();
         String sum = checksum && digest.sha256() != null
@@ -276,14 +272,18 @@ final class S3Upload implements BlobWriter {
             if (sum != null) {
                 b.checksumSHA256(sum);
             }
-        }, AsyncRequestBody.fromByteBufferUnsafe(ByteBuffer.wrap(bytes, 0, length)))).map(r -> {
+        }, AsyncRequestBody.fromByteBufferUnsafe(body))).<Void>map(r -> {
             putDone = true;
             return null;
+        }).onComplete(ar -> {
+            if (buffer != null) {
+                memory.release(buffer);
+            }
         });
     }
 
     private Future<Void> completeMultipart() {
-        if (filled > 0) {
+        if (part != null && part.position() > 0) {
             uploadPart();
         }
         return Future.all(new ArrayList<>(pending)).transform(all -> {
@@ -346,14 +346,12 @@ final class S3Upload implements BlobWriter {
         if (state == State.OPEN) {
             state = State.FAILED;
         }
-        part = null;
         return cleanup();
     }
 
     /** Once only: after parts in flight settle, abort the multipart upload and delete what was put under a temporary key. */
     private Future<Void> cleanup() {
         if (cleanup == null) {
-            part = null;
             Future<Void> settled = Future.join(new ArrayList<>(pending)).transform(ar -> Future.<Void>succeededFuture());
             cleanup = settled.compose(v -> {
                 releaseMemory();
@@ -412,10 +410,12 @@ final class S3Upload implements BlobWriter {
         return value == null ? null : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static String mimeOf(String declared, byte[] head) {
+    private static String mimeOf(String declared, ByteBuffer head) {
         if (declared != null && !declared.isBlank() && !declared.equalsIgnoreCase(MimeSniffer.OCTET_STREAM)) {
             return declared;
         }
-        return MimeSniffer.sniff(Arrays.copyOf(head, Math.min(head.length, MimeSniffer.BYTES_NEEDED)));
+        byte[] first = new byte[Math.min(head.remaining(), MimeSniffer.BYTES_NEEDED)];
+        head.get(first);
+        return MimeSniffer.sniff(first);
     }
 }

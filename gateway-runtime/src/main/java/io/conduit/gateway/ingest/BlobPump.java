@@ -2,6 +2,7 @@ package io.conduit.gateway.ingest;
 
 import io.conduit.gateway.blob.BlobDigest;
 import io.conduit.gateway.blob.BlobWriter;
+import io.conduit.gateway.blob.Chunks;
 import io.conduit.gateway.blob.MimeSniffer;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
@@ -86,13 +87,12 @@ final class BlobPump {
             done.tryFail(new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "body exceeds the limit of " + maxSize + " bytes"));
             return;
         }
-        byte[] bytes = chunk.getBytes();
         if (sha256 != null) {
-            sha256.update(bytes);
+            sha256.update(Chunks.view(chunk));
         }
         if (headLength < head.length) {
-            int n = Math.min(head.length - headLength, bytes.length);
-            System.arraycopy(bytes, 0, head, headLength, n);
+            int n = Math.min(head.length - headLength, chunk.length());
+            chunk.getBytes(0, n, head, headLength);
             headLength += n;
         }
         writesInFlight++;

@@ -3,6 +3,7 @@ package io.conduit.gateway.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,37 +19,47 @@ class PartMemoryTest {
     }
 
     @Test
-    void reservationsBeyondTheBudgetWaitAndAreGrantedInOrderAsMemoryComesBack() throws Exception {
+    void acquisitionsBeyondTheBudgetWaitAndAreGrantedInOrderAsBuffersComeBack() throws Exception {
         PartMemory memory = new PartMemory(20);
-        assertThat(memory.tryReserve(10)).isTrue();
-        assertThat(memory.tryReserve(10)).isTrue();
-        assertThat(memory.tryReserve(10)).isFalse();
+        ByteBuffer first = memory.tryAcquire(10);
+        ByteBuffer second = memory.tryAcquire(10);
+        assertThat(first).isNotNull();
+        assertThat(second).isNotNull().isNotSameAs(first);
+        assertThat(memory.tryAcquire(10)).isNull();
 
         var granted = new CopyOnWriteArrayList<String>();
+        var buffers = new CopyOnWriteArrayList<ByteBuffer>();
         CountDownLatch two = new CountDownLatch(2);
         var context = vertx.getOrCreateContext();
-        memory.reserveLater(10, context, () -> { granted.add("a"); two.countDown(); });
-        memory.reserveLater(10, context, () -> { granted.add("b"); two.countDown(); });
-        assertThat(memory.tryReserve(1)).as("no jumping the queue").isFalse();
+        memory.acquireLater(10, context, b -> { granted.add("a"); buffers.add(b); two.countDown(); });
+        memory.acquireLater(10, context, b -> { granted.add("b"); buffers.add(b); two.countDown(); });
+        assertThat(memory.tryAcquire(1)).as("no jumping the queue").isNull();
 
-        memory.release(10);
-        memory.release(10);
+        first.put((byte) 7);
+        memory.release(first);
+        memory.release(second);
 
         assertThat(two.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(granted).containsExactly("a", "b");
+        assertThat(buffers).as("the same buffers, reused").containsExactlyInAnyOrder(first, second);
+        assertThat(buffers).allSatisfy(b -> {
+            assertThat(b.position()).as("handed out empty").isZero();
+            assertThat(b.remaining()).isEqualTo(10);
+            assertThat(b.isDirect()).isTrue();
+        });
         assertThat(memory.reserved()).isEqualTo(20);
     }
 
     @Test
     void aCancelledWaitGetsNothingAndAPartLargerThanTheBudgetPassesAlone() throws Exception {
         PartMemory memory = new PartMemory(10);
-        assertThat(memory.tryReserve(10)).isTrue();
-        var waiter = memory.reserveLater(10, vertx.getOrCreateContext(), () -> { throw new AssertionError("cancelled"); });
+        ByteBuffer held = memory.tryAcquire(10);
+        var waiter = memory.acquireLater(10, vertx.getOrCreateContext(), b -> { throw new AssertionError("cancelled"); });
         waiter.cancel();
-        memory.release(10);
+        memory.release(held);
         assertThat(memory.hasWaiters()).isFalse();
         assertThat(memory.reserved()).isZero();
-        assertThat(memory.tryReserve(50)).isTrue();
-        assertThat(memory.tryReserve(1)).isFalse();
+        assertThat(memory.tryAcquire(50)).isNotNull().extracting(ByteBuffer::capacity).isEqualTo(50);
+        assertThat(memory.tryAcquire(1)).isNull();
     }
 }
