@@ -35,6 +35,7 @@ else
   redis_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" > "$work/redis.log" 2>&1 &
   pids+=($!)
+  redis_pid=$!
   redis_url=redis://127.0.0.1:$redis_port
   for _ in $(seq 1 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 fi
@@ -62,6 +63,7 @@ PROPS
     -c "$work/kafka.properties" > "$work/kafka-format.log" 2>&1
   "$JAVA_HOME/bin/java" -Xmx512m -cp "$(cat "$work/kafka.cp")" kafka.Kafka "$work/kafka.properties" > "$work/kafka.log" 2>&1 &
   pids+=($!)
+  kafka_pid=$!
   kafka_bootstrap=127.0.0.1:$kafka_port
   for _ in $(seq 1 300); do grep -q "Kafka Server started\|started (kafka.server" "$work/kafka.log" && break; sleep 0.2; done
 fi
@@ -75,34 +77,46 @@ fi
 gw_port=$(free_port); admin_port=$(free_port); bare_port=$(free_port)
 "$JAVA_HOME/bin/java" -Xmx256m -jar "$jar" --config "$work/config" --port "$gw_port" --admin-port "$admin_port" --event-loops "$event_loops" > "$work/gateway.log" 2>&1 &
 pids+=($!)
+gw_pid=$!
 "$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" "$here/BareEndpoint.java" "$bare_port" "$event_loops" > "$work/bare.log" 2>&1 &
 pids+=($!)
+bare_pid=$!
 wait_http "http://127.0.0.1:$gw_port/readyz"
 for _ in $(seq 1 150); do grep -q listening "$work/bare.log" && break; sleep 0.2; done
 
-# name, url: the bare endpoint first, as the reference for the others
-targets=("bare http://127.0.0.1:$bare_port/bare"
-         "spool http://127.0.0.1:$gw_port/q/spool"
-         "redis-streams http://127.0.0.1:$gw_port/q/streams"
-         "bullmq http://127.0.0.1:$gw_port/q/bullmq")
-[ -n "$kafka_bootstrap" ] && targets+=("kafka http://127.0.0.1:$gw_port/q/kafka")
+# name, url, server pid, backend pid: the bare endpoint first, as the reference for the others
+targets=("bare http://127.0.0.1:$bare_port/bare $bare_pid -"
+         "spool http://127.0.0.1:$gw_port/q/spool $gw_pid -"
+         "redis-streams http://127.0.0.1:$gw_port/q/streams $gw_pid ${redis_pid:--}"
+         "bullmq http://127.0.0.1:$gw_port/q/bullmq $gw_pid ${redis_pid:--}")
+[ -n "$kafka_bootstrap" ] && targets+=("kafka http://127.0.0.1:$gw_port/q/kafka $gw_pid ${kafka_pid:--}")
 
-# One wrk pass; prints "rps p50 p99 non2xx socketErrors".
+# CPU ticks (user + system) a process used so far; 0 for "-" (a server this script did not start).
+ticks() { if [ "$1" = - ]; then echo 0; else awk '{print $14 + $15}' /proc/"$1"/stat; fi; }
+hz=$(getconf CLK_TCK)
+
+# One wrk pass; prints "rps p50 p99 non2xx socketErrors requests wrkCpuSeconds".
 run_wrk() {
   local url=$1 seconds=$2 pause=${3:-}
-  PAUSE_MS=$pause wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$here/post-1kib.lua" "$url" \
-    | awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } print v["rps"], v["p50_ms"], v["p99_ms"], v["errors_status"], v["errors_socket"] }'
+  local TIMEFORMAT='%U %S'
+  { time PAUSE_MS=$pause wrk -t1 -c"$connections" -d"${seconds}s" --latency -s "$here/post-1kib.lua" "$url" > "$work/wrk.out"; } 2> "$work/wrk.time"
+  awk -v cpu="$(awk '{print $1 + $2}' "$work/wrk.time")" '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+    print v["rps"], v["p50_ms"], v["p99_ms"], v["errors_status"], v["errors_socket"], v["requests"], cpu }' "$work/wrk.out"
 }
 
 results=()
 for target in "${targets[@]}"; do
-  read -r name url <<< "$target"
+  read -r name url server_pid backend_pid <<< "$target"
   code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"probe":true}' "$url")
   [ "$code" = 202 ] || { echo "bench: $name answered $code to a probe; see $work/gateway.log" >&2; KEEP=1; exit 1; }
   echo "bench: $name: warm-up"
   run_wrk "$url" 5 > /dev/null
   echo "bench: $name: flat out for ${duration}s"
-  read -r max_rps max_p50 max_p99 max_bad max_sock < <(run_wrk "$url" "$duration")
+  server0=$(ticks "$server_pid"); backend0=$(ticks "$backend_pid")
+  read -r max_rps max_p50 max_p99 max_bad max_sock max_requests wrk_cpu < <(run_wrk "$url" "$duration")
+  server1=$(ticks "$server_pid"); backend1=$(ticks "$backend_pid")
+  # CPU microseconds per request of the flat-out pass, by process: where the two cores went.
+  cost=$(python3 -c "n = $max_requests; print(f'{1e6 * $wrk_cpu / n:.0f} {1e6 * ($server1 - $server0) / $hz / n:.0f} ' + ('-' if '$backend_pid' == '-' else f'{1e6 * ($backend1 - $backend0) / $hz / n:.0f}'))")
   half=$(python3 -c "print(int($max_rps / 2))")
   # Each connection runs request, response, pause: rate = connections / (pause + latency). A short
   # pass at the naive pause measures the latency part; the real pass subtracts it.
@@ -110,8 +124,8 @@ for target in "${targets[@]}"; do
   read -r probe_rps _ < <(run_wrk "$url" 3 "$pause")
   pause=$(python3 -c "lat = $connections * 1000 / $probe_rps - $pause; print(max(0.0, $connections * 1000 / $half - lat))")
   echo "bench: $name: at $half req/s (pause ${pause} ms per connection) for ${duration}s"
-  read -r half_rps half_p50 half_p99 half_bad half_sock < <(run_wrk "$url" "$duration" "$pause")
-  results+=("$name $max_rps $max_p50 $max_p99 $half_rps $half_p50 $half_p99 $((max_bad + half_bad)) $((max_sock + half_sock))")
+  read -r half_rps half_p50 half_p99 half_bad half_sock _ < <(run_wrk "$url" "$duration" "$pause")
+  results+=("$name $max_rps $max_p50 $max_p99 $half_rps $half_p50 $half_p99 $((max_bad + half_bad)) $((max_sock + half_sock)) $cost")
 done
 
 bare_rps=$(echo "${results[0]}" | awk '{print $2}')
@@ -120,15 +134,15 @@ bare_rps=$(echo "${results[0]}" | awk '{print $2}')
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
   echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client, Redis and broker on the same cores"
   echo
-  echo "| target | max req/s | % of bare | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| target | max req/s | % of bare | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU µs/req: wrk, server, backend |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for row in "${results[@]}"; do
-    read -r name max_rps max_p50 max_p99 half_rps half_p50 half_p99 bad sock <<< "$row"
+    read -r name max_rps max_p50 max_p99 half_rps half_p50 half_p99 bad sock c_wrk c_server c_backend <<< "$row"
     pct=$(python3 -c "print(f'{100 * $max_rps / $bare_rps:.0f}%')")
-    echo "| $name | ${max_rps%.*} | $pct | $max_p50 | $max_p99 | ${half_rps%.*} | $half_p50 | $half_p99 | $bad | $sock |"
+    echo "| $name | ${max_rps%.*} | $pct | $max_p50 | $max_p99 | ${half_rps%.*} | $half_p50 | $half_p99 | $bad | $sock | $c_wrk, $c_server, $c_backend |"
   done
   streams=$(printf '%s\n' "${results[@]}" | awk '$1 == "redis-streams"')
-  read -r _ s_rps _ _ _ _ s_p99 _ _ <<< "$streams"
+  read -r _ s_rps _ _ _ _ s_p99 _ _ _ _ _ <<< "$streams"
   echo
   echo "target (redis-streams >= 50% of bare, p99 < 10 ms at half rate): $(python3 -c "print('met' if $s_rps >= 0.5 * $bare_rps and $s_p99 < 10 else 'NOT met')")"
 } | tee "$out"

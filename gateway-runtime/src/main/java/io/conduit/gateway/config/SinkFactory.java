@@ -193,7 +193,7 @@ public final class SinkFactory {
 
     private QueueSink redisSink(QueueBackendConfig q, Map<String, String> credentials, Duration commandTimeout) {
         QueueBackendConfig.Redis r = q.redis();
-        RedisConnection connection = new RedisConnection(r, credentials, commandTimeout);
+        RedisConnection connection = new RedisConnection(vertx, r, credentials, commandTimeout);
         return switch (r.mode()) {
             case BULLMQ -> new BullmqQueueSink(vertx, q.name(), r.prefix(), q.idempotencyTtlMillis(), connection);
             case STREAMS -> new StreamsQueueSink(vertx, q.name(), r.prefix(), r.streamMaxLen(), q.idempotencyTtlMillis(),

@@ -188,7 +188,7 @@ public final class EdgeGuard implements AutoCloseable {
             if (redis != null) {
                 redis.close();
             }
-            redis = new RedisBuckets(vertx, new RedisConnection(backend.redis(), key.credentials(), Duration.ofSeconds(1)));
+            redis = new RedisBuckets(vertx, new RedisConnection(vertx, backend.redis(), key.credentials(), Duration.ofSeconds(1)));
             redisKey = key;
         }
         return redis;

@@ -265,9 +265,11 @@ public final class RuleHandler {
         return BodyReader.read(request, limit, progress).compose(body -> send(data, live, route, body,
                 request.getHeader(HttpHeaders.CONTENT_TYPE), idempotencyHeader, deadline)
                 .compose(ref -> {
-                    Context after = data.context(body, Map.of(Root.QUEUE_REF, ConfigJson.MAPPER.valueToTree(ref)), Map.of());
+                    // Templates only read the tree, so the context and the default answer share it.
+                    JsonNode refTree = ConfigJson.MAPPER.valueToTree(ref);
+                    Context after = data.context(body, Map.of(Root.QUEUE_REF, refTree), Map.of());
                     ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
-                    defaultBody.set("queueRef", ConfigJson.MAPPER.valueToTree(ref));
+                    defaultBody.set("queueRef", refTree);
                     // A repeat wrote nothing, so it sends no second follow-up either.
                     Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
                     return followed.compose(v -> respond(request, route, after, 202, defaultBody));

@@ -67,7 +67,7 @@ public final class KafkaQueueSink implements QueueSink {
         long maxBlock = KafkaProducerSettings.maxBlockMillis(requestTimeoutMillis);
         IdempotencyRecords records = settings.idempotencyRedis() == null
                 ? new InProcessIdempotency(idempotencyTtlMillis, InProcessIdempotency.DEFAULT_CAPACITY, System::currentTimeMillis)
-                : new RedisIdempotency(vertx, new RedisConnection(settings.idempotencyRedis(), redisCredentials,
+                : new RedisIdempotency(vertx, new RedisConnection(vertx, settings.idempotencyRedis(), redisCredentials,
                         Duration.ofMillis(maxBlock)), settings.idempotencyRedis().prefix(), idempotencyTtlMillis,
                         2 * requestTimeoutMillis);
         try {

@@ -8,13 +8,25 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,43 +34,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one Lettuce connection of a Redis backend, shared by all requests (Lettuce pipelines them).
- * Once connected, Lettuce reconnects on its own; until the first connect succeeds, each use tries
- * again. While disconnected, commands fail at once instead of queueing, and commands in flight when
- * the connection drops are failed rather than replayed after reconnect: the gateway retries within
- * the request's deadline itself, and a replay after it answered 503 would write behind the client's back.
+ * The Lettuce connections of a Redis backend: one per Vert.x event loop that uses it, registered on
+ * that very event loop, shared by all requests running there (Lettuce pipelines them). A request's
+ * command is written and its reply read on the thread that serves the request, so a send costs no
+ * thread hand-off and no selector wake-up; with Lettuce's own I/O threads each command crossed two
+ * threads (in the queue benchmark that was most of the gateway's CPU per message). Calls from outside
+ * an event loop use some loop's connection.
+ * <p>
+ * Once connected, Lettuce reconnects on its own (on the same loop); until the first connect succeeds,
+ * each use tries again. While disconnected, commands fail at once instead of queueing, and commands in
+ * flight when the connection drops are failed rather than replayed after reconnect: the gateway retries
+ * within the request's deadline itself, and a replay after it answered 503 would write behind the
+ * client's back.
  */
 public final class RedisConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
 
+    private final VertxInternal vertx;
+    /** Timer and computation pool shared by the lanes; each lane gets its own event loop. */
     private final ClientResources resources;
-    private final RedisClient client;
+    private final ClientOptions options;
     private final RedisURI uri;
-    private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> current = new AtomicReference<>();
+    private final Map<EventLoop, Lane> lanes = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
      * @param credentials {@code password} and optionally {@code username}; empty to use the URL's own (if any)
      * @param commandTimeout how long one command may take before it fails (keep it well under the request timeout)
      */
-    public RedisConnection(QueueBackendConfig.Redis settings, Map<String, String> credentials, Duration commandTimeout) {
+    public RedisConnection(Vertx vertx, QueueBackendConfig.Redis settings, Map<String, String> credentials,
+                           Duration commandTimeout) {
+        this.vertx = (VertxInternal) vertx;
         this.uri = uri(settings, credentials, commandTimeout);
-        // Small pools: one connection per backend needs few threads. Reconnects back off quickly and cap at 1s,
-        // so a Redis that returns is used again within about a second.
+        // Reconnects back off quickly and cap at 1s, so a Redis that returns is used again within about a second.
         this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(2)
-                .computationThreadPoolSize(2)
+                .ioThreadPoolSize(1)
+                .computationThreadPoolSize(1)
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        // Commands issued while the loop handles a batch of requests go out in one write
+                        // (flushed when the batch is done, or every 64 commands), not one syscall each:
+                        // pipelining across concurrent requests, for the gateway and for Redis.
+                        channel.pipeline().addFirst(new FlushConsolidationHandler(64, true));
+                    }
+                })
                 .build();
-        this.client = RedisClient.create(resources);
-        client.setOptions(ClientOptions.builder()
+        this.options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
                 .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).keepAlive(true).build())
-                .build());
+                .build();
         // Connect now so the first request does not pay for it; a failure here is retried on first use.
-        connection().exceptionally(e -> {
+        connection(this.vertx.nettyEventLoopGroup().next()).exceptionally(e -> {
             LOG.warn("redis {} not reachable yet: {}", safeTarget(), e.getMessage());
             return null;
         });
@@ -82,34 +112,92 @@ public final class RedisConnection implements AutoCloseable {
         return uri;
     }
 
-    /** The async commands of the shared connection, connecting first if need be. */
+    /** The async commands of the calling event loop's connection, connecting first if need be. */
     public CompletionStage<RedisAsyncCommands<String, String>> commands() {
-        return connection().thenApply(StatefulRedisConnection::async);
+        ContextInternal context = vertx.getOrCreateContext();
+        return connection(context.nettyEventLoop()).thenApply(StatefulRedisConnection::async);
     }
 
-    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
-        while (true) {
-            CompletableFuture<StatefulRedisConnection<String, String>> existing = current.get();
-            if (existing != null && !existing.isCompletedExceptionally()) {
-                return existing;
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection(EventLoop loop) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("redis backend is closed"));
+        }
+        return lanes.computeIfAbsent(loop, this::lane).connection();
+    }
+
+    private Lane lane(EventLoop loop) {
+        RedisClient client = RedisClient.create(resources.mutate().eventLoopGroupProvider(new OnLoop(loop)).build());
+        client.setOptions(options);
+        return new Lane(client);
+    }
+
+    /** One event loop's client and connection. */
+    private final class Lane {
+        private final RedisClient client;
+        private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> current = new AtomicReference<>();
+
+        private Lane(RedisClient client) {
+            this.client = client;
+        }
+
+        CompletableFuture<StatefulRedisConnection<String, String>> connection() {
+            while (true) {
+                CompletableFuture<StatefulRedisConnection<String, String>> existing = current.get();
+                if (existing != null && !existing.isCompletedExceptionally()) {
+                    return existing;
+                }
+                if (closed) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("redis backend is closed"));
+                }
+                CompletableFuture<StatefulRedisConnection<String, String>> attempt = new CompletableFuture<>();
+                if (current.compareAndSet(existing, attempt)) {
+                    client.connectAsync(Utf8StringCodec.INSTANCE, uri).whenComplete((connection, failure) -> {
+                        if (failure != null) {
+                            attempt.completeExceptionally(failure);
+                        } else if (closed) {
+                            connection.closeAsync();
+                            attempt.completeExceptionally(new IllegalStateException("redis backend is closed"));
+                        } else {
+                            attempt.complete(connection);
+                        }
+                    });
+                    return attempt;
+                }
             }
-            if (closed) {
-                return CompletableFuture.failedFuture(new IllegalStateException("redis backend is closed"));
-            }
-            CompletableFuture<StatefulRedisConnection<String, String>> attempt = new CompletableFuture<>();
-            if (current.compareAndSet(existing, attempt)) {
-                client.connectAsync(StringCodec.UTF8, uri).whenComplete((connection, failure) -> {
-                    if (failure != null) {
-                        attempt.completeExceptionally(failure);
-                    } else if (closed) {
-                        connection.closeAsync();
-                        attempt.completeExceptionally(new IllegalStateException("redis backend is closed"));
-                    } else {
-                        attempt.complete(connection);
-                    }
-                });
-                return attempt;
-            }
+        }
+
+        CompletableFuture<Void> close() {
+            CompletableFuture<StatefulRedisConnection<String, String>> connection = current.get();
+            CompletableFuture<Void> connectionClosed = connection == null ? CompletableFuture.completedFuture(null)
+                    : connection.handle((c, e) -> c).thenCompose(c -> c == null ? CompletableFuture.completedFuture(null) : c.closeAsync());
+            return connectionClosed.thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS));
+        }
+    }
+
+    /**
+     * Lends Lettuce one Vert.x event loop (as a group of one, so reconnects land on it too). The loop
+     * belongs to Vert.x: releasing or shutting it down is a no-op here.
+     */
+    private record OnLoop(EventLoop loop) implements EventLoopGroupProvider {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends EventLoopGroup> T allocate(Class<T> type) {
+            return (T) loop;
+        }
+
+        @Override
+        public int threadPoolSize() {
+            return 1;
+        }
+
+        @Override
+        public Future<Boolean> release(EventExecutorGroup group, long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
+
+        @Override
+        public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
         }
     }
 
@@ -122,11 +210,8 @@ public final class RedisConnection implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        CompletableFuture<StatefulRedisConnection<String, String>> connection = current.get();
-        CompletableFuture<Void> connectionClosed = connection == null ? CompletableFuture.completedFuture(null)
-                : connection.handle((c, e) -> c).thenCompose(c -> c == null ? CompletableFuture.completedFuture(null) : c.closeAsync());
-        connectionClosed
-                .thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS))
+        CompletableFuture.allOf(lanes.values().stream().map(Lane::close).toArray(CompletableFuture[]::new))
+                .handle((v, e) -> null)
                 .whenComplete((v, e) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
     }
 }

@@ -16,26 +16,18 @@ if record then
   return {"repeat", string.sub(record, first + 1, second - 1), string.sub(record, second + 1)}
 end
 
-local command = {"XADD", KEYS[1]}
+-- Fields go to XADD straight from ARGV (no table built in Lua): this script runs once per message.
+local id
 if ARGV[1] ~= "" then
-  table.insert(command, "MAXLEN")
-  table.insert(command, "~")
-  table.insert(command, ARGV[1])
+  id = call("XADD", KEYS[1], "MAXLEN", "~", ARGV[1], "*", unpack(ARGV, 6))
+else
+  id = call("XADD", KEYS[1], "*", unpack(ARGV, 6))
 end
-table.insert(command, "*")
-for i = 6, #ARGV do
-  table.insert(command, ARGV[i])
-end
-local id = call(unpack(command))
 
 local ttl = tonumber(ARGV[4])
 if ttl > 0 then
-  local ref = ARGV[5]
-  local at = string.find(ref, "@@messageId@@", 1, true)
-  while at do
-    ref = string.sub(ref, 1, at - 1) .. id .. string.sub(ref, at + 13)
-    at = string.find(ref, "@@messageId@@", 1, true)
-  end
+  -- Plain-text replacement ("@" is not special in Lua patterns; entry ids hold no "%").
+  local ref = string.gsub(ARGV[5], "@@messageId@@", id)
   call("SET", KEYS[2], ARGV[2] .. "\n" .. ARGV[3] .. "\n" .. ref, "PX", ttl)
 end
 return {"added", id}

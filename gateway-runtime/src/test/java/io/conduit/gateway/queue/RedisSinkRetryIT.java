@@ -58,7 +58,7 @@ class RedisSinkRetryIT {
     }
 
     static RedisConnection connection(QueueBackendSpec.RedisMode mode, String prefix) {
-        return new RedisConnection(new QueueBackendConfig.Redis(redis.uri().toString(), false, null, mode, prefix, null),
+        return new RedisConnection(vertx, new QueueBackendConfig.Redis(redis.uri().toString(), false, null, mode, prefix, null),
                 Map.of(), Duration.ofSeconds(2));
     }
 

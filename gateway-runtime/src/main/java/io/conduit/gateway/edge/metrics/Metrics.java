@@ -28,6 +28,8 @@ public final class Metrics {
     private final AtomicInteger webSockets = new AtomicInteger();
     private final MultiGauge configInfo;
     private final java.util.Map<String, AtomicInteger> mirrorPending = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<RequestKey, RequestMeters> requestMeters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<BackendKey, BackendMeters> backendMeters = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Metrics() {
         Gauge.builder("conduit.http.requests.in.flight", inFlight, AtomicInteger::get)
@@ -56,35 +58,69 @@ public final class Metrics {
     /** One answered (or abandoned) request: counts, latency, and the bytes it moved. */
     public void requestFinished(String rule, String method, int status, String tenant, long nanos, long bytesIn, long bytesOut) {
         inFlight.decrementAndGet();
-        Tags tags = Tags.of("rule", rule, "method", method, "status", Integer.toString(status), "tenant", tenant);
-        Counter.builder("conduit.http.requests").description("HTTP requests answered, by rule, method, status and tenant")
-                .tags(tags).register(registry).increment();
-        // A histogram, not client-side quantiles: buckets add up across replicas, so p50/p95/p99 of the
-        // whole gateway come from histogram_quantile() over the sum.
-        Timer.builder("conduit.http.request.duration").description("Time from request to the end of the answer")
-                .tags("rule", rule, "method", method)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
-        Counter.builder("conduit.http.received.bytes").description("Request body bytes read").baseUnit("bytes")
-                .tags("rule", rule, "tenant", tenant).register(registry).increment(bytesIn);
-        Counter.builder("conduit.http.sent.bytes").description("Response bytes written").baseUnit("bytes")
-                .tags("rule", rule, "tenant", tenant).register(registry).increment(bytesOut);
+        RequestMeters meters = requestMeters.computeIfAbsent(new RequestKey(rule, method, status, tenant), this::requestMeters);
+        meters.requests().increment();
+        meters.duration().record(nanos, TimeUnit.NANOSECONDS);
+        meters.received().increment(bytesIn);
+        meters.sent().increment(bytesOut);
+    }
+
+    /** The meters of one label set, looked up once: building and registering them per request cost more than recording. */
+    private record RequestKey(String rule, String method, int status, String tenant) {
+    }
+
+    private record RequestMeters(Counter requests, Timer duration, Counter received, Counter sent) {
+    }
+
+    private RequestMeters requestMeters(RequestKey key) {
+        return new RequestMeters(
+                Counter.builder("conduit.http.requests").description("HTTP requests answered, by rule, method, status and tenant")
+                        .tags("rule", key.rule(), "method", key.method(), "status", Integer.toString(key.status()),
+                                "tenant", key.tenant())
+                        .register(registry),
+                // A histogram, not client-side quantiles: buckets add up across replicas, so p50/p95/p99 of the
+                // whole gateway come from histogram_quantile() over the sum.
+                Timer.builder("conduit.http.request.duration").description("Time from request to the end of the answer")
+                        .tags("rule", key.rule(), "method", key.method())
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(60))
+                        .register(registry),
+                Counter.builder("conduit.http.received.bytes").description("Request body bytes read").baseUnit("bytes")
+                        .tags("rule", key.rule(), "tenant", key.tenant()).register(registry),
+                Counter.builder("conduit.http.sent.bytes").description("Response bytes written").baseUnit("bytes")
+                        .tags("rule", key.rule(), "tenant", key.tenant()).register(registry));
     }
 
     // ---- backends -----------------------------------------------------------------------------
 
     /** One write attempt to a backend (a queue send or a blob commit), successful or not. */
     public void backendWrite(String backend, String type, long nanos, boolean ok) {
-        Timer.builder("conduit.backend.write.duration").description("Time of one backend write attempt")
-                .tags("backend", backend, "type", type, "outcome", ok ? "ok" : "error")
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
-        if (!ok) {
-            Counter.builder("conduit.backend.write.errors").description("Failed backend write attempts")
-                    .tags("backend", backend, "type", type).register(registry).increment();
+        BackendMeters meters = backendMeters.computeIfAbsent(new BackendKey(backend, type, ok), this::backendMeters);
+        meters.duration().record(nanos, TimeUnit.NANOSECONDS);
+        if (meters.errors() != null) {
+            meters.errors().increment();
         }
+    }
+
+    private record BackendKey(String backend, String type, boolean ok) {
+    }
+
+    private record BackendMeters(Timer duration, Counter errors) {
+    }
+
+    private BackendMeters backendMeters(BackendKey key) {
+        // A histogram, like the request duration: it adds up across replicas, and recording into
+        // buckets is cheaper than keeping client-side quantiles per write.
+        Timer duration = Timer.builder("conduit.backend.write.duration").description("Time of one backend write attempt")
+                .tags("backend", key.backend(), "type", key.type(), "outcome", key.ok() ? "ok" : "error")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        Counter errors = key.ok() ? null : Counter.builder("conduit.backend.write.errors").description("Failed backend write attempts")
+                .tags("backend", key.backend(), "type", key.type()).register(registry);
+        return new BackendMeters(duration, errors);
     }
 
     /** A transient backend failure about to be retried. */
