@@ -3,7 +3,7 @@
 # (filesystem storage, same machine), then the same file straight to s3proxy, twice: with the AWS SDK's
 # multipart client (what the SDK's transfer manager and `aws s3 cp` do with a large file: the same S3
 # operations as the gateway) and with curl as one PutObject, in the same run. Each side first uploads
-# WARMUP_MIB (default 256) untimed, so the JIT is warm. Records the throughputs, the gateway's ratio to
+# WARMUP_MIB (default 256) untimed, so the JIT is warm; the three uploads are repeated ROUNDS (3) times. Records the throughputs, the gateway's ratio to
 # each, the gateway's heap (jstat, 100 ms samples), peak RSS and CPU seconds per process and per
 # gateway thread group. Writes bench/results/s3-upload-<SIZE>mib.txt.
 #   [SEND_CHECKSUM=false] bench/s3-upload-1gib.sh [SIZE_MIB] [PART_SIZE]      (defaults: 1024 8Mi)
@@ -13,6 +13,7 @@ size_mib=${1:-1024}
 part_size=${2:-8Mi}
 send_checksum=${SEND_CHECKSUM:-true}
 warmup_mib=${WARMUP_MIB:-256}
+rounds=${ROUNDS:-3}
 out=bench/results/s3-upload-${size_mib}mib.txt
 key=conduit
 secret=conduit-bench-secret
@@ -144,6 +145,34 @@ sdk_out=$("$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" bench/s3-upload/DirectSdkUpl
 read -r sdk_status sdk_seconds <<< "$sdk_out"
 s3_cpu3=$(cpu "$s3_java_pid")
 sdk_stored=$(curl -fsS "${sig[@]}" "$s3/$bucket/sdk.bin" | sha256sum | cut -d' ' -f1)
+
+# Runs on this machine vary by +-20% from one to the next, so the three uploads are repeated, in turn,
+# ROUNDS times in all; the ratios are given per round and as medians. (Round 1 is the one above.)
+gw_runs=("$seconds") sdk_runs=("$sdk_seconds") put_runs=("$direct_seconds")
+for round in $(seq 2 "$rounds"); do
+  echo "bench: round $round of $rounds"
+  read -r r_status r_seconds < <(curl -sS -o /dev/null -X POST -T "$work/payload.bin" -H 'Content-Type: application/octet-stream' \
+    -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$port/upload")
+  [ "$r_status" = 201 ] || { echo "bench: round $round through the gateway answered $r_status" >&2; exit 1; }
+  gw_runs+=("$r_seconds")
+  read -r _ r_seconds < <("$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" bench/s3-upload/DirectSdkUpload.java "$s3" "$bucket" \
+    "sdk-$round.bin" "$work/payload.bin" "$key" "$secret" "$part_bytes" $((warmup_mib * 1024 * 1024)) 2>>"$work/sdk.log" | tail -1)
+  sdk_runs+=("$r_seconds")
+  read -r _ r_seconds < <(curl -sS "${sig[@]}" -T "$work/payload.bin" -o /dev/null -w '%{http_code} %{time_total}\n' "$s3/$bucket/direct-$round.bin")
+  put_runs+=("$r_seconds")
+done
+rounds_report=$(python3 - "$size_mib" "${gw_runs[*]}" "${sdk_runs[*]}" "${put_runs[*]}" <<'PY'
+import statistics, sys
+size = float(sys.argv[1])
+gw, sdk, put = ([size / float(x) for x in arg.split()] for arg in sys.argv[2:5])
+fmt = lambda xs, d=1: ' '.join(f'{x:.{d}f}' for x in xs)
+print(f'gateway MiB/s per round: {fmt(gw)}')
+print(f'AWS SDK multipart MiB/s per round: {fmt(sdk)}')
+print(f'curl one PutObject MiB/s per round: {fmt(put)}')
+print(f'ratio gateway / AWS SDK multipart per round: {fmt([g / d for g, d in zip(gw, sdk)], 2)}; median {statistics.median(g / d for g, d in zip(gw, sdk)):.2f}')
+print(f'ratio gateway / curl one PutObject per round: {fmt([g / d for g, d in zip(gw, put)], 2)}; median {statistics.median(g / d for g, d in zip(gw, put)):.2f}')
+PY
+)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 mib() { python3 -c "print(f'{$1/1048576:.1f}')"; }
@@ -170,6 +199,8 @@ mib() { python3 -c "print(f'{$1/1048576:.1f}')"; }
   echo "gateway CPU seconds by thread group: $gw_threads"
   echo "CPU seconds, curl one PutObject: s3proxy $(python3 -c "print(round($s3_cpu2-$s3_cpu1,1))")"
   echo "CPU seconds, AWS SDK multipart (with its warm-up): s3proxy $(python3 -c "print(round($s3_cpu3-$s3_cpu2,1))")"
+  echo "rounds: $rounds (each: gateway, AWS SDK multipart, curl one PutObject)"
+  echo "$rounds_report"
   echo "load average at the end (1/5/15 min): $load"
 } | tee "$out"
 
