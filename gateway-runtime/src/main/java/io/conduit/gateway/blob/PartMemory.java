@@ -17,12 +17,14 @@ import java.util.function.Consumer;
  * <p>
  * Buffers are direct and reused: the SDK's Netty client writes them to the socket without another
  * copy, and they stay out of the heap, where an 8 MiB array is a humongous object that G1 handles
- * expensively. A buffer is never freed by hand: one given back may still be read by a request that
- * already failed, so unused ones are left to the garbage collector.
+ * expensively. A buffer is never freed by hand, and one whose call failed is not reused (a timed-out
+ * request may still be sending it): those are {@link #discard discarded} to the garbage collector.
+ * The pool never holds more than the budget, buffers in use included; since that memory is outside the
+ * heap, the default budget is a quarter of the heap's size, and the image leaves room for it.
  */
 final class PartMemory {
-    /** Half the max heap by default (direct memory defaults to the heap's size); {@code -Dconduit.s3.partMemory=<bytes>} sets it. */
-    static final PartMemory SHARED = new PartMemory(Long.getLong("conduit.s3.partMemory", Runtime.getRuntime().maxMemory() / 2));
+    /** A quarter of the max heap by default, off-heap on top of it; {@code -Dconduit.s3.partMemory=<bytes>} sets it. */
+    static final PartMemory SHARED = new PartMemory(Long.getLong("conduit.s3.partMemory", Runtime.getRuntime().maxMemory() / 4));
 
     private final long budget;
     /** Bytes of buffers handed out and not given back. */
@@ -41,11 +43,13 @@ final class PartMemory {
         private final int size;
         private final Context context;
         private final Consumer<ByteBuffer> granted;
+        private final Consumer<Throwable> failed;
 
-        private Waiter(int size, Context context, Consumer<ByteBuffer> granted) {
+        private Waiter(int size, Context context, Consumer<ByteBuffer> granted, Consumer<Throwable> failed) {
             this.size = size;
             this.context = context;
             this.granted = granted;
+            this.failed = failed;
         }
 
         void cancel() {
@@ -55,14 +59,20 @@ final class PartMemory {
         }
     }
 
-    /** An empty buffer of {@code size} bytes now, if the budget allows and nobody is waiting before us; else null. */
+    /**
+     * An empty buffer of {@code size} bytes now, if the budget allows and nobody is waiting before us; else null.
+     * @throws OutOfMemoryError when the JVM's direct memory is spent (nothing is reserved then)
+     */
     synchronized ByteBuffer tryAcquire(int size) {
         return waiters.isEmpty() && fits(size) ? take(size) : null;
     }
 
-    /** A buffer of {@code size} bytes as soon as one is free, handed to {@code granted} on {@code context}. */
-    synchronized Waiter acquireLater(int size, Context context, Consumer<ByteBuffer> granted) {
-        Waiter w = new Waiter(size, context, granted);
+    /**
+     * A buffer of {@code size} bytes as soon as one is free, handed to {@code granted} on {@code context};
+     * {@code failed} instead if the JVM cannot allocate it then.
+     */
+    synchronized Waiter acquireLater(int size, Context context, Consumer<ByteBuffer> granted, Consumer<Throwable> failed) {
+        Waiter w = new Waiter(size, context, granted, failed);
         waiters.add(w);
         grantWaiting();
         return w;
@@ -82,6 +92,12 @@ final class PartMemory {
         grantWaiting();
     }
 
+    /** Gives a buffer's budget back but not the buffer: someone may still read it (a call that failed or timed out). */
+    synchronized void discard(ByteBuffer buffer) {
+        reserved -= buffer.capacity();
+        grantWaiting();
+    }
+
     synchronized long reserved() {
         return reserved;
     }
@@ -91,23 +107,27 @@ final class PartMemory {
         return reserved + size <= budget || reserved == 0;
     }
 
+    /** Reserves only once the buffer exists, so a failed allocation leaves the accounting as it was. */
     private ByteBuffer take(int size) {
-        reserved += size;
         ArrayDeque<ByteBuffer> same = free.get(size);
         if (same != null && !same.isEmpty()) {
             pooled -= size;
+            reserved += size;
             return same.pop();
         }
         // Kept buffers of other sizes (another backend's partSize) make room first.
-        for (Iterator<ArrayDeque<ByteBuffer>> it = free.values().iterator(); it.hasNext() && reserved + pooled > budget; ) {
+        for (Iterator<ArrayDeque<ByteBuffer>> it = free.values().iterator(); it.hasNext() && reserved + size + pooled > budget; ) {
             ArrayDeque<ByteBuffer> other = it.next();
-            while (!other.isEmpty() && reserved + pooled > budget) {
+            while (!other.isEmpty() && reserved + size + pooled > budget) {
                 pooled -= other.pop().capacity();
             }
         }
-        return ByteBuffer.allocateDirect(size);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(size);
+        reserved += size;
+        return buffer;
     }
 
+    /** Never throws: it runs from {@link #release}, on paths that must go on. */
     private void grantWaiting() {
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
             Waiter w = it.next();
@@ -115,8 +135,12 @@ final class PartMemory {
                 return;
             }
             it.remove();
-            ByteBuffer buffer = take(w.size);
-            w.context.runOnContext(v -> w.granted.accept(buffer));
+            try {
+                ByteBuffer buffer = take(w.size);
+                w.context.runOnContext(v -> w.granted.accept(buffer));
+            } catch (OutOfMemoryError e) {
+                w.context.runOnContext(v -> w.failed.accept(e));
+            }
         }
     }
 }

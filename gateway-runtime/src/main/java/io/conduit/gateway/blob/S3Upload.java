@@ -106,7 +106,11 @@ final class S3Upload implements BlobWriter {
         ByteBuffer bytes = Chunks.view(chunk);
         while (bytes.hasRemaining()) {
             if (part == null) {
-                part = spare.isEmpty() ? memory.tryAcquire(partSize) : spare.pop();
+                try {
+                    part = spare.isEmpty() ? memory.tryAcquire(partSize) : spare.pop();
+                } catch (OutOfMemoryError e) {
+                    return Future.failedFuture(noMemory(e));
+                }
                 if (part == null) {
                     return waitForMemory(chunk.getBuffer(bytes.position(), chunk.length()));
                 }
@@ -142,8 +146,19 @@ final class S3Upload implements BlobWriter {
             stashWritten = null;
             fill(bytes).onComplete(written);
             fireDrain();
+        }, e -> {
+            waiter = null;
+            if (stashWritten != null) {
+                stashWritten.tryFail(noMemory(e));
+                stash = null;
+                stashWritten = null;
+            }
         });
         return stashWritten.future();
+    }
+
+    private static GatewayException noMemory(Throwable e) {
+        return GatewayException.unavailable("no memory for S3 part buffers now; try again", e);
     }
 
     /** Gives back every part buffer; only once no part is in flight any more. */
@@ -218,8 +233,11 @@ final class S3Upload implements BlobWriter {
         });
         pending.add(upload);
         upload.onComplete(ar -> {
+            // A failed call may still be sending the buffer (a timeout does not wait for the socket): never reuse it.
             // Others wait for memory, or this upload needs no more parts: give the buffer back now.
-            if (memory.hasWaiters() || state != State.OPEN) {
+            if (ar.failed()) {
+                memory.discard(buffer);
+            } else if (memory.hasWaiters() || state != State.OPEN) {
                 memory.release(buffer);
             } else {
                 buffer.clear();
@@ -276,8 +294,10 @@ final class S3Upload implements BlobWriter {
             putDone = true;
             return null;
         }).onComplete(ar -> {
-            if (buffer != null) {
+            if (buffer != null && ar.succeeded()) {
                 memory.release(buffer);
+            } else if (buffer != null) {
+                memory.discard(buffer);
             }
         });
     }

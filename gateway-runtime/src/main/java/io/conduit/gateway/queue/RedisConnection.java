@@ -17,6 +17,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -52,7 +55,9 @@ public final class RedisConnection implements AutoCloseable {
 
     private final VertxInternal vertx;
     /** Timer and computation pool shared by the lanes; each lane gets its own event loop. */
-    private final ClientResources resources;
+    /** Shared by the lanes' resources, which therefore leave them running when shut down; closed last, by us. */
+    private final HashedWheelTimer timer = new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true));
+    private final EventExecutorGroup executors = new DefaultEventExecutorGroup(1, new DefaultThreadFactory("lettuce-events", true));
     private final ClientOptions options;
     private final RedisURI uri;
     private final Map<EventLoop, Lane> lanes = new ConcurrentHashMap<>();
@@ -66,21 +71,6 @@ public final class RedisConnection implements AutoCloseable {
                            Duration commandTimeout) {
         this.vertx = (VertxInternal) vertx;
         this.uri = uri(settings, credentials, commandTimeout);
-        // Reconnects back off quickly and cap at 1s, so a Redis that returns is used again within about a second.
-        this.resources = DefaultClientResources.builder()
-                .ioThreadPoolSize(1)
-                .computationThreadPoolSize(1)
-                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                .nettyCustomizer(new NettyCustomizer() {
-                    @Override
-                    public void afterChannelInitialized(Channel channel) {
-                        // Commands issued while the loop handles a batch of requests go out in one write
-                        // (flushed when the batch is done, or every 64 commands), not one syscall each:
-                        // pipelining across concurrent requests, for the gateway and for Redis.
-                        channel.pipeline().addFirst(new FlushConsolidationHandler(64, true));
-                    }
-                })
-                .build();
         this.options = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -126,18 +116,36 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     private Lane lane(EventLoop loop) {
-        RedisClient client = RedisClient.create(resources.mutate().eventLoopGroupProvider(new OnLoop(loop)).build());
+        ClientResources resources = DefaultClientResources.builder()
+                .eventLoopGroupProvider(new OnLoop(loop))
+                .timer(timer)
+                .eventExecutorGroup(executors)
+                // Reconnects back off quickly and cap at 1s, so a Redis that returns is used again within about a second.
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .nettyCustomizer(new NettyCustomizer() {
+                    @Override
+                    public void afterChannelInitialized(Channel channel) {
+                        // Commands issued while the loop handles a batch of requests go out in one write
+                        // (flushed when the batch is done, or every 64 commands), not one syscall each:
+                        // pipelining across concurrent requests, for the gateway and for Redis.
+                        channel.pipeline().addFirst(new FlushConsolidationHandler(64, true));
+                    }
+                })
+                .build();
+        RedisClient client = RedisClient.create(resources);
         client.setOptions(options);
-        return new Lane(client);
+        return new Lane(client, resources);
     }
 
     /** One event loop's client and connection. */
     private final class Lane {
         private final RedisClient client;
+        private final ClientResources resources;
         private final AtomicReference<CompletableFuture<StatefulRedisConnection<String, String>>> current = new AtomicReference<>();
 
-        private Lane(RedisClient client) {
+        private Lane(RedisClient client, ClientResources resources) {
             this.client = client;
+            this.resources = resources;
         }
 
         CompletableFuture<StatefulRedisConnection<String, String>> connection() {
@@ -170,7 +178,9 @@ public final class RedisConnection implements AutoCloseable {
             CompletableFuture<StatefulRedisConnection<String, String>> connection = current.get();
             CompletableFuture<Void> connectionClosed = connection == null ? CompletableFuture.completedFuture(null)
                     : connection.handle((c, e) -> c).thenCompose(c -> c == null ? CompletableFuture.completedFuture(null) : c.closeAsync());
-            return connectionClosed.thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS));
+            return connectionClosed.thenCompose(v -> client.shutdownAsync(0, 2, TimeUnit.SECONDS))
+                    .handle((v, e) -> null)
+                    .thenRun(() -> resources.shutdown(0, 2, TimeUnit.SECONDS));
         }
     }
 
@@ -206,12 +216,18 @@ public final class RedisConnection implements AutoCloseable {
         return uri.getHost() + ":" + uri.getPort();
     }
 
-    /** Closes without blocking (it may run on an event loop when a retired config drains). */
+    /**
+     * Closes without blocking (it may run on an event loop when a retired config drains); the shared timer
+     * is stopped from a thread of its own, since stopping it joins its worker thread.
+     */
     @Override
     public void close() {
         closed = true;
         CompletableFuture.allOf(lanes.values().stream().map(Lane::close).toArray(CompletableFuture[]::new))
                 .handle((v, e) -> null)
-                .whenComplete((v, e) -> resources.shutdown(0, 2, TimeUnit.SECONDS));
+                .thenRunAsync(() -> {
+                    timer.stop();
+                    executors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                }, command -> Thread.ofPlatform().daemon().name("lettuce-close").start(command));
     }
 }

@@ -31,8 +31,8 @@ class PartMemoryTest {
         var buffers = new CopyOnWriteArrayList<ByteBuffer>();
         CountDownLatch two = new CountDownLatch(2);
         var context = vertx.getOrCreateContext();
-        memory.acquireLater(10, context, b -> { granted.add("a"); buffers.add(b); two.countDown(); });
-        memory.acquireLater(10, context, b -> { granted.add("b"); buffers.add(b); two.countDown(); });
+        memory.acquireLater(10, context, b -> { granted.add("a"); buffers.add(b); two.countDown(); }, PartMemoryTest::unexpected);
+        memory.acquireLater(10, context, b -> { granted.add("b"); buffers.add(b); two.countDown(); }, PartMemoryTest::unexpected);
         assertThat(memory.tryAcquire(1)).as("no jumping the queue").isNull();
 
         first.put((byte) 7);
@@ -54,12 +54,29 @@ class PartMemoryTest {
     void aCancelledWaitGetsNothingAndAPartLargerThanTheBudgetPassesAlone() throws Exception {
         PartMemory memory = new PartMemory(10);
         ByteBuffer held = memory.tryAcquire(10);
-        var waiter = memory.acquireLater(10, vertx.getOrCreateContext(), b -> { throw new AssertionError("cancelled"); });
+        var waiter = memory.acquireLater(10, vertx.getOrCreateContext(), b -> { throw new AssertionError("cancelled"); },
+                PartMemoryTest::unexpected);
         waiter.cancel();
         memory.release(held);
         assertThat(memory.hasWaiters()).isFalse();
         assertThat(memory.reserved()).isZero();
         assertThat(memory.tryAcquire(50)).isNotNull().extracting(ByteBuffer::capacity).isEqualTo(50);
         assertThat(memory.tryAcquire(1)).isNull();
+    }
+
+    /** A buffer whose call failed may still be read by that call: its budget comes back, the buffer never does. */
+    @Test
+    void aDiscardedBufferFreesItsBudgetButIsNeverHandedOutAgain() {
+        PartMemory memory = new PartMemory(10);
+        ByteBuffer failed = memory.tryAcquire(10);
+        assertThat(memory.tryAcquire(10)).isNull();
+        memory.discard(failed);
+        assertThat(memory.reserved()).isZero();
+        ByteBuffer next = memory.tryAcquire(10);
+        assertThat(next).isNotNull().isNotSameAs(failed);
+    }
+
+    private static void unexpected(Throwable e) {
+        throw new AssertionError("allocation failed", e);
     }
 }

@@ -6,7 +6,6 @@ import io.conduit.api.v1alpha1.QueueBackendSpec;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.testsupport.RedisServer;
 import io.conduit.testsupport.TestServers;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -46,23 +45,27 @@ class RedisConnectionIT {
 
     @Test
     void repliesArriveOnTheEventLoopThatSentTheCommand() throws Exception {
-        List<Context> loops = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
-        List<Future<String>> replies = new ArrayList<>();
-        for (Context loop : loops) {
-            Promise<String> reply = Promise.promise();
-            loop.runOnContext(v -> {
+        // Two verticle instances get an event loop each, as the gateway's traffic servers do.
+        java.util.Set<String> senders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+            @Override
+            public Future<?> start() {
                 Thread sender = Thread.currentThread();
+                senders.add(sender.getName());
+                Promise<Void> done = Promise.promise();
                 // Lettuce's own future: whichever thread completes it read the reply off the socket.
-                connection.commands().thenCompose(r -> r.ping()).whenComplete((pong, failure) -> reply.complete(
-                        failure == null && Thread.currentThread() == sender ? "same thread"
-                                : "read on " + Thread.currentThread().getName() + ", sent on " + sender.getName()
-                                + (failure == null ? "" : ", failed: " + failure)));
-            });
-            replies.add(reply.future());
-        }
-        for (Future<String> reply : replies) {
-            assertThat(reply.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo("same thread");
-        }
+                connection.commands().thenCompose(r -> r.ping()).whenComplete((pong, failure) -> {
+                    outcomes.add(failure == null && Thread.currentThread() == sender ? "same thread"
+                            : "read on " + Thread.currentThread().getName() + ", sent on " + sender.getName()
+                            + (failure == null ? "" : ", failed: " + failure));
+                    done.complete();
+                });
+                return done.future();
+            }
+        }, new io.vertx.core.DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(senders).as("two event loops").hasSize(2);
+        assertThat(outcomes).containsExactly("same thread", "same thread");
     }
 
     @Test
