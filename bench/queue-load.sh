@@ -132,7 +132,7 @@ bare_rps=$(echo "${results[0]}" | awk '{print $2}')
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
-  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client, Redis and broker on the same cores"
+  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client, Redis$([ -n "$kafka_bootstrap" ] && echo " and broker") on the same cores"
   echo
   echo "| target | max req/s | % of bare | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU µs/req: wrk, server, backend |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"

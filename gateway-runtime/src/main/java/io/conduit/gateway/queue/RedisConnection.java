@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * command is written and its reply read on the thread that serves the request, so a send costs no
  * thread hand-off and no selector wake-up; with Lettuce's own I/O threads each command crossed two
  * threads (in the queue benchmark that was most of the gateway's CPU per message). Calls from outside
- * an event loop use some loop's connection.
+ * an event loop use some loop's connection. Lettuce picks its channel type by itself (NIO, since the
+ * image carries no native epoll or io_uring library); if one is ever added, Vert.x must be told to use
+ * the same native transport, or Lettuce's channels will not register on Vert.x's loops.
  * <p>
  * Once connected, Lettuce reconnects on its own (on the same loop); until the first connect succeeds,
  * each use tries again. While disconnected, commands fail at once instead of queueing, and commands in
