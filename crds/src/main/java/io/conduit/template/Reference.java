@@ -54,7 +54,7 @@ public record Reference(Root root, List<String> fields) {
     }
 
     JsonNode read(Context context) {
-        JsonNode node = context.roots().get(root);
+        JsonNode node = context.root(root);
         for (String field : fields) {
             if (node == null || node.isNull() || node.isMissingNode()) {
                 return NullNode.getInstance();

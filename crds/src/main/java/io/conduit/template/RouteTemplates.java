@@ -28,6 +28,12 @@ public record RouteTemplates(
 
     private static final JsonNode DEFAULT_MESSAGE = TextNode.valueOf("$body");
 
+    /** Whether the queue message is the request body as it came ({@code $body}), so it can be passed on unparsed. */
+    public boolean messageIsWholeBody() {
+        return message instanceof ValueTemplate.ReferenceTemplate ref && ref.reference().root() == Root.BODY
+                && ref.reference().fields().isEmpty();
+    }
+
     public static RouteTemplates compile(RouteConfig route) {
         Set<String> vars = PathPattern.parse(route.match().path()).variables();
         boolean blob = route.blob() != null;

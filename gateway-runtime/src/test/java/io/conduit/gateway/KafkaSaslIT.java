@@ -108,10 +108,10 @@ class KafkaSaslIT {
         assertThat(scram.statusCode()).as(scram.body()).isEqualTo(202);
 
         List<ConsumerRecord<String, String>> records = KafkaRecords.read(kafka, topic, 2);
-        assertThat(records.stream().map(r -> r.value())).containsExactlyInAnyOrder("{\"via\":\"plain\"}", "{\"via\":\"scram\"}");
+        assertThat(records.stream().map(r -> r.value())).containsExactlyInAnyOrder("{\"via\": \"plain\"}", "{\"via\": \"scram\"}");
         JsonNode ref = GatewayHarness.json(scram).get("queueRef");
         assertThat(records.stream().filter(r -> r.offset() == ref.get("offset").asLong()).findFirst().orElseThrow().value())
-                .isEqualTo("{\"via\":\"scram\"}");
+                .isEqualTo("{\"via\": \"scram\"}");
     }
 
     @Test

@@ -44,6 +44,14 @@ class QueueRuleIT {
                   backendRef: queues
                   to: monitor
                   envelope: {type: work_queued, payload: {queueRef: $queueRef, customer: $path.customer}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: events}
+            spec:
+              when: {http: {method: POST, path: /events, contentType: application/json}}
+              send:
+                queue: {backendRef: queues, queue: events}
             """;
 
     @TempDir
@@ -191,6 +199,49 @@ class QueueRuleIT {
         assertThat(dead.get("error").asText()).isNotBlank();
         assertThat(dead.at("/envelope/type").asText()).isEqualTo("work_queued");
         assertThat(dead.at("/envelope/payload/queueRef/jobId").asText()).isEqualTo("o-6");
+    }
+
+    /** The one message the events rule queued, as the text of its spool file. */
+    String queuedEvent() throws Exception {
+        Path fresh = gw.queues.resolve("events").resolve("new");
+        var files = GatewayHarness.files(fresh);
+        assertThat(files).hasSize(1);
+        return Files.readString(fresh.resolve(files.get(0)));
+    }
+
+    @Test
+    void aWholeBodyMessageIsTheClientsJsonAsSent() throws Exception {
+        String body = "{\"amount\": 1.50, \"tags\":[ \"a\" ,\"b\"], \"big\": 12345678901234567890123}";
+        HttpResponse<String> response = gw.post("/events", "application/json", body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String file = queuedEvent();
+        assertThat(file).as("spacing and number forms are the client's").contains("\"message\":" + body);
+        assertThat(GatewayHarness.json(file).at("/message/tags/1").asText()).isEqualTo("b");
+    }
+
+    @Test
+    void aScalarBodyIsQueuedAsItsValue() throws Exception {
+        assertThat(gw.post("/events", "application/json", "42".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(202);
+        assertThat(GatewayHarness.json(queuedEvent()).get("message").asInt()).isEqualTo(42);
+    }
+
+    @Test
+    void contentAfterTheJsonValueIsA400AndQueuesNothing() throws Exception {
+        for (String body : new String[] {"{\"a\": 1} {\"b\": 2}", "[1, 2] trailing", "{\"a\": 1}}"}) {
+            HttpResponse<String> response = gw.post("/events", "application/json", body.getBytes(StandardCharsets.UTF_8));
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            assertThat(GatewayHarness.json(response).at("/error/code").asText()).isEqualTo("bad_request");
+        }
+        assertThat(GatewayHarness.files(gw.queues)).isEmpty();
+    }
+
+    @Test
+    void aJsonBodyThatIsNotUtf8IsA400() throws Exception {
+        byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        HttpResponse<String> response = gw.post("/events", "application/json", body);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(GatewayHarness.files(gw.queues)).isEmpty();
     }
 
     @Test

@@ -164,7 +164,7 @@ class RedisIdempotencyIT {
 
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(GatewayHarness.json(response).at("/error/code").asText()).isEqualTo("conflict");
-        assertThat(probe.sync().hget(prefix + ":conflicts:order-xyz", "data")).isEqualTo("{\"item\":\"book\"}");
+        assertThat(probe.sync().hget(prefix + ":conflicts:order-xyz", "data")).isEqualTo("{\"item\": \"book\"}");
     }
 
     @Test
@@ -219,7 +219,7 @@ class RedisIdempotencyIT {
 
         assertThat(later.get("jobId").asText()).isEqualTo("brief-1");
         assertThat(later.get("timestamp")).isEqualTo(first.get("timestamp"));
-        assertThat(probe.sync().hget(prefix + "-brief:brief:brief-1", "data")).isEqualTo("{\"v\":1}");
+        assertThat(probe.sync().hget(prefix + "-brief:brief:brief-1", "data")).isEqualTo("{\"v\": 1}");
         assertThat(probe.sync().llen(prefix + "-brief:brief:wait")).isEqualTo(1);
     }
 

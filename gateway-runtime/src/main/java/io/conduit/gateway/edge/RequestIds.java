@@ -1,8 +1,8 @@
 package io.conduit.gateway.edge;
 
 import io.vertx.core.http.HttpServerRequest;
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 public final class RequestIds {
     public static final String HEADER = "X-Request-Id";
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private RequestIds() {
     }
@@ -29,9 +28,10 @@ public final class RequestIds {
         return request.response().headers().get(HEADER);
     }
 
+    /** Ids must be unique, not secret: a thread-local generator keeps SecureRandom's lock and syscalls off every request. */
     public static String generate() {
         byte[] bytes = new byte[12];
-        RANDOM.nextBytes(bytes);
+        ThreadLocalRandom.current().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 }

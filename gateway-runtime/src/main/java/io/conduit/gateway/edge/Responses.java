@@ -1,12 +1,14 @@
 package io.conduit.gateway.edge;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +39,23 @@ public final class Responses {
         return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !length.trim().equals("0"));
     }
 
-    public static void json(HttpServerRequest request, int status, JsonNode body) {
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+
+    /** Answers with {@code body} (a tree or any value Jackson writes) as JSON. */
+    public static void json(HttpServerRequest request, int status, Object body) {
         HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
         }
+        byte[] bytes;
+        try {
+            bytes = ConfigJson.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
         response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(ConfigJson.write(body));
+                .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+                .end(Buffer.buffer(bytes));
     }
 
     public static void error(HttpServerRequest request, ErrorCode code, String message) {

@@ -1,13 +1,12 @@
 package io.conduit.gateway.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.conduit.config.ConfigJson;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.routing.CompiledRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,13 +16,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a queue rule's body (small by design: large payloads belong in a blob rule) and turns it
- * into the JSON value templates see as {@code $body}: parsed JSON, text, or form fields.
+ * into the JSON value templates see as {@code $body}: JSON (kept as sent when it is an object or
+ * array), text, or form fields.
  */
 final class BodyReader {
     private BodyReader() {
     }
 
-    static Future<JsonNode> read(HttpServerRequest request, long limit, BodyProgress progress) {
+    static Future<MessagePayload> read(HttpServerRequest request, long limit, BodyProgress progress) {
         String contentType = request.getHeader("Content-Type");
         String base = contentType == null ? null : CompiledRoute.baseType(contentType);
         boolean form = "application/x-www-form-urlencoded".equals(base) || "multipart/form-data".equals(base);
@@ -63,21 +63,21 @@ final class BodyReader {
             if (form) {
                 ObjectNode fields = JsonNodeFactory.instance.objectNode();
                 request.formAttributes().names().forEach(n -> fields.put(n, request.formAttributes().get(n)));
-                return fields;
+                return MessagePayload.of(fields);
             }
             if (buffer.length() == 0) {
-                return JsonNodeFactory.instance.nullNode();
+                return MessagePayload.of(null);
             }
             if (base == null || isJson(base)) {
                 try {
-                    return ConfigJson.MAPPER.readTree(buffer.getBytes());
+                    return MessagePayload.parse(buffer.getBytes());
                 } catch (JsonProcessingException e) {
                     throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON: " + e.getOriginalMessage());
                 } catch (java.io.IOException e) {
-                    throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON");
+                    throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON (not UTF-8)");
                 }
             }
-            return TextNode.valueOf(buffer.toString(StandardCharsets.UTF_8));
+            return MessagePayload.of(TextNode.valueOf(buffer.toString(StandardCharsets.UTF_8)));
         });
     }
 

@@ -20,6 +20,7 @@ import io.conduit.gateway.queue.BodyFingerprint;
 import io.conduit.gateway.queue.IdempotencyKey;
 import io.conduit.gateway.queue.JobIds;
 import io.conduit.gateway.queue.JobOptions;
+import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.queue.QueueMessage;
 import io.conduit.gateway.queue.QueueRef;
 import io.conduit.gateway.queue.QueueSink;
@@ -118,8 +119,8 @@ public final class RuleHandler {
                     ArrayNode refs = JsonNodeFactory.instance.arrayNode();
                     s.refs().forEach(r -> refs.add(ConfigJson.MAPPER.valueToTree(r)));
                     JsonNode first = refs.get(0);
-                    Context after = data.context(s.fields(), Map.of(Root.BLOB_REF, first, Root.BLOB_REFS, refs),
-                            Map.of(Name.BLOB_ID, s.refs().get(0).blobId()));
+                    Context after = data.context(MessagePayload.of(s.fields()), Map.of(Root.BLOB_REF, () -> first,
+                            Root.BLOB_REFS, () -> refs), Map.of(Name.BLOB_ID, s.refs().get(0).blobId()));
                     ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
                     if (s.refs().size() == 1) {
                         defaultBody.set("blobRef", first);
@@ -265,14 +266,11 @@ public final class RuleHandler {
         return BodyReader.read(request, limit, progress).compose(body -> send(data, live, route, body,
                 request.getHeader(HttpHeaders.CONTENT_TYPE), idempotencyHeader, deadline)
                 .compose(ref -> {
-                    // Templates only read the tree, so the context and the default answer share it.
-                    JsonNode refTree = ConfigJson.MAPPER.valueToTree(ref);
-                    Context after = data.context(body, Map.of(Root.QUEUE_REF, refTree), Map.of());
-                    ObjectNode defaultBody = JsonNodeFactory.instance.objectNode();
-                    defaultBody.set("queueRef", refTree);
+                    Context after = data.context(body, Map.of(Root.QUEUE_REF, () -> ConfigJson.MAPPER.valueToTree(ref)),
+                            Map.of());
                     // A repeat wrote nothing, so it sends no second follow-up either.
                     Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
-                    return followed.compose(v -> respond(request, route, after, 202, defaultBody));
+                    return followed.compose(v -> respond(request, route, after, 202, new QueueAnswer(ref)));
                 }));
     }
 
@@ -282,7 +280,7 @@ public final class RuleHandler {
      * {@code messageId}. Completes with the queueRef once the backend holds it.
      */
     public Future<QueueRef> enqueueMessage(HttpServerRequest upgrade, Exchange exchange, LiveConfig live, RouteMatch.Found found,
-                                           JsonNode body, String messageId) {
+                                           MessagePayload body, String messageId) {
         RequestData data = RequestData.of(upgrade, exchange, found.pathVariables(), messageId);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         try {
@@ -293,7 +291,7 @@ public final class RuleHandler {
     }
 
     /** Renders the rule's message for {@code body} and sends it, retried within the deadline. */
-    private Future<QueueRef> send(RequestData data, LiveConfig live, CompiledRoute route, JsonNode body, String contentType,
+    private Future<QueueRef> send(RequestData data, LiveConfig live, CompiledRoute route, MessagePayload body, String contentType,
                                   String idempotencyHeader, long deadline) {
         RouteConfig.Queue q = route.config().queue();
         QueueSink sink = live.queueSink(q.backend()).orElseThrow();
@@ -309,14 +307,14 @@ public final class RuleHandler {
                 t.queueName().render(before),
                 jobId,
                 q.jobName() != null ? q.jobName() : t.queueName().render(before),
-                t.message().render(before),
+                t.messageIsWholeBody() ? body : MessagePayload.of(t.message().render(before)),
                 options(q, t, before, backend),
                 data.requestId(),
                 contentType,
                 data.tenant(),
                 data.exchange().trace().traceparent(),
                 data.exchange().trace().tracestate(),
-                key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body)));
+                key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body.tree())));
         return Retry.withBackoff(vertx, deadline, () -> data.exchange().timedWrite(sink.name(), "queue",
                         () -> sink.send(message)), () -> data.exchange().metrics().retry(sink.name()))
                 .recover(e -> {
@@ -431,13 +429,18 @@ public final class RuleHandler {
         });
     }
 
+    /** The answer of a queue rule without a respond body. */
+    record QueueAnswer(QueueRef queueRef) {
+    }
+
+    /** Answers with the rule's respond templates, or with {@code defaultBody} (any value Jackson writes) when it has none. */
     private static Future<Void> respond(HttpServerRequest request, CompiledRoute route, Context after, int defaultStatus,
-                                        JsonNode defaultBody) {
+                                        Object defaultBody) {
         RouteConfig.Respond respond = route.config().respond();
         RouteTemplates t = route.templates();
         int status = respond == null ? defaultStatus : respond.status();
         t.respondHeaders().forEach((name, value) -> request.response().putHeader(name, value.render(after)));
-        JsonNode body = t.respondBody() == null ? defaultBody : t.respondBody().render(after);
+        Object body = t.respondBody() == null ? defaultBody : t.respondBody().render(after);
         Responses.json(request, status, body);
         return Future.succeededFuture();
     }

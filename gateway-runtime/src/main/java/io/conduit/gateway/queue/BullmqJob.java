@@ -1,6 +1,5 @@
 package io.conduit.gateway.queue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
@@ -69,8 +68,7 @@ record BullmqJob(String customId, String name, String data, String opts, long de
         if (message.traceparent() != null) {
             opts.put("tm", telemetryMetadata(message.traceparent(), message.tracestate()));
         }
-        JsonNode payload = message.payload();
-        String data = payload == null || payload.isNull() || payload.isMissingNode() ? "{}" : ConfigJson.write(payload);
+        String data = message.payload().isNull() ? "{}" : message.payload().json();
         return new BullmqJob(customId, message.jobName(), data, ConfigJson.write(opts), delay, priority, lifo);
     }
 

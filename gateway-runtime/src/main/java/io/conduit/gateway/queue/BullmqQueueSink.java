@@ -53,12 +53,13 @@ public final class BullmqQueueSink implements QueueSink {
                 Long.toString(now), job.data(), job.opts(), Long.toString(job.delay()), Integer.toString(job.priority()),
                 job.lifo() ? "1" : "", idempotency.fingerprint(), idempotency.attempt(),
                 Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis)),
-                IdempotencyRecord.template(template));
+                IdempotencyRecord.template(idempotency, template));
         return RedisCalls.call(vertx, redis, "queue backend " + name + " did not take the job",
                         r -> ADD.run(r, scriptKeys, args))
                 .map(reply -> switch ((String) reply.get(0)) {
                     case "added" -> ref((String) reply.get(1), message.queue(), job.state(), now, job.priority());
-                    case "repeat" -> IdempotencyRecord.answer(idempotency, (String) reply.get(1), (String) reply.get(2));
+                    case "repeat" -> IdempotencyRecord.answer(idempotency, (String) reply.get(1), (String) reply.get(2),
+                            template, IdempotencyRecord.JOB_ID);
                     case "exists" -> {
                         long delay = Long.parseLong((String) reply.get(3));
                         int priority = Integer.parseInt((String) reply.get(4));

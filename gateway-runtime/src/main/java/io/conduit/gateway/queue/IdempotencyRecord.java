@@ -8,8 +8,14 @@ import java.time.Duration;
 
 /**
  * The record a Redis backend keeps per idempotency key, written by the same script as the message:
- * {@code <body fingerprint>\n<attempt>\n<queueRef JSON>} with a PX ttl. The queueRef is rendered here
- * with placeholders for what only Redis knows (the counter id, the stream entry id); the script fills them in.
+ * {@code <body fingerprint>\n<attempt>\n<id>\n<kept>} with a PX ttl. {@code id} is what only Redis
+ * knows (the stream entry id, the job id from the counter). For a client's key, {@code kept} is the
+ * queueRef's JSON with a placeholder for the id: a repeat may come from another request, which must
+ * get the first one's answer. For the gateway's own retry key it is only the first attempt's
+ * timestamp, the one thing a retry's own ref may not share: these records are written for every
+ * message, so they are kept short. Records written before
+ * the id had a line of its own ({@code <fingerprint>\n<attempt>\n<queueRef JSON>}, id in place) are
+ * still read, so gateways of both versions can serve side by side during a rollout.
  */
 final class IdempotencyRecord {
     static final String JOB_ID = "@@jobId@@";
@@ -20,8 +26,9 @@ final class IdempotencyRecord {
     private IdempotencyRecord() {
     }
 
-    static String template(QueueRef ref) {
-        return ConfigJson.write(ref);
+    /** What the record keeps of {@code ref}: its JSON (placeholders and all) for a client's key, else its timestamp. */
+    static String template(IdempotencyKey key, QueueRef ref) {
+        return key.fromClient() ? ConfigJson.write(ref) : ref.timestamp();
     }
 
     static long ttlMillis(IdempotencyKey key, long clientTtlMillis) {
@@ -31,15 +38,43 @@ final class IdempotencyRecord {
     /**
      * The answer for a key already recorded: the first queueRef, marked a duplicate when a client
      * repeated itself (nothing was written now), unmarked when it was this message's own retry.
+     *
+     * @param stored  the record after its attempt line
+     * @param sending the ref this send would answer, with {@code placeholder} for the id
      */
-    static QueueRef answer(IdempotencyKey key, String storedAttempt, String refJson) {
+    static QueueRef answer(IdempotencyKey key, String storedAttempt, String stored, QueueRef sending, String placeholder) {
         QueueRef ref;
+        if (stored.startsWith("{")) {
+            ref = parse(stored);
+        } else {
+            int newline = stored.indexOf('\n');
+            String id = newline < 0 ? stored : stored.substring(0, newline);
+            String kept = newline < 0 ? "" : stored.substring(newline + 1);
+            ref = (kept.startsWith("{") ? parse(kept) : sending.withTimestamp(kept.isEmpty() ? sending.timestamp() : kept))
+                    .withId(placeholder, id);
+        }
+        return key.attempt().equals(storedAttempt) ? ref : ref.asDuplicate();
+    }
+
+    /** The id a whole record value names (what the script wrote for the first message under the key). */
+    static String idOf(String record) {
+        int first = record.indexOf('\n');
+        int second = record.indexOf('\n', first + 1);
+        String stored = record.substring(second + 1);
+        if (stored.startsWith("{")) {
+            QueueRef ref = parse(stored);
+            return ref.messageId() != null ? ref.messageId() : ref.jobId();
+        }
+        int newline = stored.indexOf('\n');
+        return newline < 0 ? stored : stored.substring(0, newline);
+    }
+
+    private static QueueRef parse(String json) {
         try {
-            ref = ConfigJson.MAPPER.readValue(refJson, QueueRef.class);
+            return ConfigJson.MAPPER.readValue(json, QueueRef.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable idempotency record", e);
         }
-        return key.attempt().equals(storedAttempt) ? ref : ref.asDuplicate();
     }
 
     static GatewayException conflict(IdempotencyKey key) {

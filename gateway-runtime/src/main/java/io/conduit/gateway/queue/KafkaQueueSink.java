@@ -1,6 +1,5 @@
 package io.conduit.gateway.queue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.edge.ErrorCode;
@@ -132,8 +131,7 @@ public final class KafkaQueueSink implements QueueSink {
     }
 
     static ProducerRecord<String, byte[]> record(String topic, String jobId, QueueMessage message) {
-        JsonNode payload = message.payload();
-        byte[] value = (payload == null ? "null" : ConfigJson.write(payload)).getBytes(StandardCharsets.UTF_8);
+        byte[] value = message.payload().json().getBytes(StandardCharsets.UTF_8);
         String recordKey = message.options() != null && message.options().key() != null && !message.options().key().isEmpty()
                 ? message.options().key() : jobId;
         RecordHeaders headers = new RecordHeaders();

@@ -12,7 +12,7 @@ public record QueueMessage(
         String queue,
         String jobId,
         String jobName,
-        JsonNode payload,
+        MessagePayload payload,
         JobOptions options,
         String requestId,
         String contentType,
@@ -22,9 +22,19 @@ public record QueueMessage(
         IdempotencyKey idempotency) {
 
     public QueueMessage {
+        if (payload == null) {
+            payload = MessagePayload.of(null);
+        }
         if (idempotency == null) {
             idempotency = IdempotencyKey.forRetries();
         }
+    }
+
+    /** A message whose payload the gateway built as a tree. */
+    public QueueMessage(String queue, String jobId, String jobName, JsonNode payload, JobOptions options, String requestId,
+                        String contentType, String tenant, String traceparent, String tracestate, IdempotencyKey idempotency) {
+        this(queue, jobId, jobName, MessagePayload.of(payload), options, requestId, contentType, tenant, traceparent,
+                tracestate, idempotency);
     }
 
     /** A message without a {@code tracestate}. */

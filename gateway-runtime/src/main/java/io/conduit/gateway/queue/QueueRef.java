@@ -22,6 +22,16 @@ public record QueueRef(
         String messageId,
         @JsonIgnore boolean duplicate) {
 
+    /** The same reference with {@code id} wherever it held {@code placeholder} (the job id, the message id). */
+    QueueRef withId(String placeholder, String id) {
+        return new QueueRef(backend, backendName, placeholder.equals(jobId) ? id : jobId, queue, state, timestamp, priority,
+                partition, offset, placeholder.equals(messageId) ? id : messageId, duplicate);
+    }
+
+    QueueRef withTimestamp(String at) {
+        return new QueueRef(backend, backendName, jobId, queue, state, at, priority, partition, offset, messageId, duplicate);
+    }
+
     /** The same reference, marked as answering a repeat (nothing was written this time). */
     public QueueRef asDuplicate() {
         return new QueueRef(backend, backendName, jobId, queue, state, timestamp, priority, partition, offset, messageId, true);

@@ -1,6 +1,7 @@
 package io.conduit.gateway.queue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.gateway.edge.ErrorCode;
@@ -97,7 +98,7 @@ public final class SpoolQueueSink implements QueueSink {
         if (message.tracestate() != null) {
             json.put("tracestate", message.tracestate());
         }
-        json.set("message", message.payload());
+        json.putRawValue("message", new RawValue(message.payload().json()));
         json.set("options", ConfigJson.MAPPER.valueToTree(message.options()));
         Path part = tmp.resolve(jobId + "." + UUID.randomUUID() + ".part");
         boolean published = false;

@@ -1,6 +1,5 @@
 package io.conduit.gateway.queue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.conduit.config.ConfigJson;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,7 +56,7 @@ public final class StreamsQueueSink implements QueueSink {
                 IdempotencyRecord.MESSAGE_ID, false);
         List<String> args = new ArrayList<>(List.of(maxLen == null ? "" : maxLen.toString(), idempotency.fingerprint(),
                 idempotency.attempt(), Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis)),
-                IdempotencyRecord.template(template)));
+                IdempotencyRecord.template(idempotency, template)));
         args.addAll(fields(message, jobId, now));
         List<String> scriptKeys = List.of(keys.stream(), keys.record(idempotency));
         return RedisCalls.call(vertx, redis, "queue backend " + name + " did not take the message",
@@ -68,7 +67,8 @@ public final class StreamsQueueSink implements QueueSink {
                         yield new QueueRef(BACKEND, name, jobId != null ? jobId : entryId, message.queue(), "waiting",
                                 template.timestamp(), priority, null, null, entryId, false);
                     }
-                    case "repeat" -> IdempotencyRecord.answer(idempotency, (String) reply.get(1), (String) reply.get(2));
+                    case "repeat" -> IdempotencyRecord.answer(idempotency, (String) reply.get(1), (String) reply.get(2),
+                            template, IdempotencyRecord.MESSAGE_ID);
                     case "conflict" -> throw IdempotencyRecord.conflict(idempotency);
                     default -> throw new IllegalStateException("unexpected reply from " + ADD.name() + ": " + reply);
                 });
@@ -77,9 +77,8 @@ public final class StreamsQueueSink implements QueueSink {
     /** The entry's fields, in a fixed order; absent values are left out rather than written empty. */
     static List<String> fields(QueueMessage message, String jobId, long timestamp) {
         List<String> fields = new ArrayList<>();
-        JsonNode payload = message.payload();
         fields.add("message");
-        fields.add(payload == null ? "null" : ConfigJson.write(payload));
+        fields.add(message.payload().json());
         add(fields, "name", message.jobName());
         add(fields, "jobId", jobId);
         add(fields, "requestId", message.requestId());
@@ -125,10 +124,10 @@ public final class StreamsQueueSink implements QueueSink {
         if (record == null) {
             return null;
         }
-        String json = record.substring(record.indexOf('\n', record.indexOf('\n') + 1) + 1);
         try {
-            return ConfigJson.MAPPER.readValue(json, QueueRef.class).messageId();
-        } catch (Exception e) {
+            String id = IdempotencyRecord.idOf(record);
+            return ENTRY_ID.matcher(id).matches() ? id : null;
+        } catch (RuntimeException unreadable) {
             return null;
         }
     }

@@ -14,6 +14,7 @@ import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.metrics.Metrics;
 import io.conduit.gateway.ingest.RuleHandler;
+import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.queue.QueueRef;
 import io.conduit.gateway.routing.RouteMatch;
 import io.vertx.core.Context;
@@ -152,7 +153,7 @@ final class WebSocketSession {
         JsonNode payload = body(bytes, binary);
         Future<QueueRef> queued = admit.guard().admitMessage(upgrade, live, found.route(), admit.caller(), bytes.length())
                 .onFailure(admit.refused()::accept)
-                .compose(admission -> rules.enqueueMessage(upgrade, exchange, live, found, payload, messageId)
+                .compose(admission -> rules.enqueueMessage(upgrade, exchange, live, found, MessagePayload.of(payload), messageId)
                         .onComplete(done -> admission.finish(bytes.length())));
         // Session state is the connection's own: answers from other threads (Redis) come back to its context.
         queued.onComplete(ar -> context.runOnContext(v -> {

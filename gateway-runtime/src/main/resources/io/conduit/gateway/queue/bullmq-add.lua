@@ -5,9 +5,10 @@
 --       10 active, 11 idempotency record
 -- ARGV: 1 job key prefix ("<prefix>:<queue>:"), 2 custom job id or "", 3 name, 4 timestamp (ms),
 --       5 data (JSON), 6 opts (JSON), 7 delay (ms), 8 priority, 9 "1" for lifo,
---       10 body fingerprint, 11 attempt, 12 record ttl (ms), 13 queueRef JSON with "@@jobId@@" in place of the id
--- Reply: {"added", jobId} | {"repeat", attempt, queueRef JSON} | {"exists", jobId, timestamp, delay, priority}
---        | {"conflict"}
+--       10 body fingerprint, 11 attempt, 12 record ttl (ms), 13 what the record keeps (see IdempotencyRecord)
+-- Record: fingerprint \n attempt \n job id \n what it keeps
+-- Reply: {"added", jobId} | {"repeat", attempt, rest of the record after the attempt}
+--        | {"exists", jobId, timestamp, delay, priority} | {"conflict"}
 
 local call = redis.call
 
@@ -94,11 +95,6 @@ end
 
 local ttl = tonumber(ARGV[12])
 if ttl > 0 then
-  local ref = ARGV[13]
-  local at = string.find(ref, "@@jobId@@", 1, true)
-  if at then
-    ref = string.sub(ref, 1, at - 1) .. jobId .. string.sub(ref, at + 9)
-  end
-  call("SET", KEYS[11], ARGV[10] .. "\n" .. ARGV[11] .. "\n" .. ref, "PX", ttl)
+  call("SET", KEYS[11], ARGV[10] .. "\n" .. ARGV[11] .. "\n" .. jobId .. "\n" .. ARGV[13], "PX", ttl)
 end
 return {"added", jobId}

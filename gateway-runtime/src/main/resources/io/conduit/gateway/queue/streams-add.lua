@@ -1,8 +1,9 @@
 -- Conduit: append one message to a stream (XADD), atomically with its idempotency record.
 -- KEYS: 1 stream, 2 idempotency record
 -- ARGV: 1 approximate MAXLEN or "", 2 body fingerprint, 3 attempt, 4 record ttl (ms),
---       5 queueRef JSON with "@@messageId@@" in place of the entry id, 6.. field, value, ...
--- Reply: {"added", entryId} | {"repeat", attempt, queueRef JSON} | {"conflict"}
+--       5 what the record keeps (see IdempotencyRecord), 6.. field, value, ...
+-- Record: fingerprint \n attempt \n entry id \n what it keeps
+-- Reply: {"added", entryId} | {"repeat", attempt, rest of the record after the attempt} | {"conflict"}
 
 local call = redis.call
 
@@ -26,8 +27,6 @@ end
 
 local ttl = tonumber(ARGV[4])
 if ttl > 0 then
-  -- Plain-text replacement ("@" is not special in Lua patterns; entry ids hold no "%").
-  local ref = string.gsub(ARGV[5], "@@messageId@@", id)
-  call("SET", KEYS[2], ARGV[2] .. "\n" .. ARGV[3] .. "\n" .. ref, "PX", ttl)
+  call("SET", KEYS[2], ARGV[2] .. "\n" .. ARGV[3] .. "\n" .. id .. "\n" .. ARGV[5], "PX", ttl)
 end
 return {"added", id}

@@ -1,8 +1,8 @@
 package io.conduit.gateway.edge.tracing;
 
 import io.vertx.core.MultiMap;
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +20,6 @@ public record TraceContext(String traceparent, String tracestate) {
     private static final String ZERO_SPAN = "0".repeat(16);
     /** The spec's cap on tracestate is 32 list members; 512 characters is what it asks vendors to keep at least. */
     static final int MAX_TRACESTATE = 512;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     public static TraceContext from(MultiMap headers) {
         String parent = headers.get(TRACEPARENT);
@@ -35,11 +34,12 @@ public record TraceContext(String traceparent, String tracestate) {
         return generate();
     }
 
+    /** Trace ids must be unique, not secret (OpenTelemetry's own generator uses ThreadLocalRandom too). */
     public static TraceContext generate() {
         byte[] trace = new byte[16];
         byte[] span = new byte[8];
-        RANDOM.nextBytes(trace);
-        RANDOM.nextBytes(span);
+        ThreadLocalRandom.current().nextBytes(trace);
+        ThreadLocalRandom.current().nextBytes(span);
         span[0] |= 1; // never all zero
         trace[0] |= 1;
         return new TraceContext("00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(span) + "-01", null);
