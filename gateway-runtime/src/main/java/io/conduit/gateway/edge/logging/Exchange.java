@@ -1,6 +1,5 @@
 package io.conduit.gateway.edge.logging;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.gateway.edge.metrics.Metrics;
 import io.conduit.gateway.edge.tracing.TraceContext;
@@ -148,32 +147,36 @@ public final class Exchange {
         long bytesIn = request.bytesRead();
         long bytesOut = response.bytesWritten();
         telemetry.metrics().requestFinished(rule, request.method().name(), status, tenant, nanos, bytesIn, bytesOut);
-        ObjectNode line = EventLog.event("request")
-                .put("requestId", requestId)
-                .put("method", request.method().name())
-                .put("path", request.path())
-                .put("rule", rule)
-                .put("tenant", tenant)
-                .put("status", status)
-                .put("bytesIn", bytesIn)
-                .put("bytesOut", bytesOut)
-                .put("durationMs", nanos / 1_000_000.0)
-                .put("traceId", trace.traceId());
-        if (request.remoteAddress() != null) {
-            line.put("client", request.remoteAddress().hostAddress());
-        }
-        if (backend != null) {
-            line.put("backend", backend);
-        }
-        if (blobIds.size() == 1) {
-            line.put("blobId", blobIds.get(0));
-        } else if (!blobIds.isEmpty()) {
-            ArrayNode ids = line.putArray("blobIds");
-            blobIds.forEach(ids::add);
-        }
-        if (jobId != null) {
-            line.put("jobId", jobId).put("queue", queue);
-        }
-        telemetry.log().write(line);
+        telemetry.log().write("request", line -> {
+            line.writeStringField("requestId", requestId);
+            line.writeStringField("method", request.method().name());
+            line.writeStringField("path", request.path());
+            line.writeStringField("rule", rule);
+            line.writeStringField("tenant", tenant);
+            line.writeNumberField("status", status);
+            line.writeNumberField("bytesIn", bytesIn);
+            line.writeNumberField("bytesOut", bytesOut);
+            line.writeNumberField("durationMs", nanos / 1_000_000.0);
+            line.writeStringField("traceId", trace.traceId());
+            if (request.remoteAddress() != null) {
+                line.writeStringField("client", request.remoteAddress().hostAddress());
+            }
+            if (backend != null) {
+                line.writeStringField("backend", backend);
+            }
+            if (blobIds.size() == 1) {
+                line.writeStringField("blobId", blobIds.get(0));
+            } else if (!blobIds.isEmpty()) {
+                line.writeArrayFieldStart("blobIds");
+                for (String id : blobIds) {
+                    line.writeString(id);
+                }
+                line.writeEndArray();
+            }
+            if (jobId != null) {
+                line.writeStringField("jobId", jobId);
+                line.writeStringField("queue", queue);
+            }
+        });
     }
 }
