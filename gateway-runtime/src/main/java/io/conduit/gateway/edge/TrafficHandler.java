@@ -6,6 +6,7 @@ import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.logging.Telemetry;
 import io.conduit.gateway.ingest.BodyProgress;
 import io.conduit.gateway.ingest.BuiltinEndpoints;
+import io.conduit.gateway.ingest.LoopTimer;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.replay.RequestRecorder;
 import io.conduit.gateway.routing.RouteMatch;
@@ -135,13 +136,14 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
     private void watchBodyProgress(HttpServerRequest request, BodyProgress progress, long timeoutMillis) {
         long[] seen = {0};
         long minimum = Math.max(1, MIN_BODY_BYTES_PER_SECOND * timeoutMillis / 1000);
-        long timer = vertx.setPeriodic(timeoutMillis, id -> {
+        LoopTimer[] timer = new LoopTimer[1];
+        timer[0] = LoopTimer.every(vertx, timeoutMillis, () -> {
             if (request.response().ended() || request.response().closed() || request.isEnded()) {
-                vertx.cancelTimer(id);
+                timer[0].cancel();
                 return;
             }
             if (progress.bytes() - seen[0] < minimum) {
-                vertx.cancelTimer(id);
+                timer[0].cancel();
                 progress.cancel(new GatewayException(ErrorCode.REQUEST_TIMEOUT,
                         "the request body arrived too slowly (less than " + MIN_BODY_BYTES_PER_SECOND
                                 + " bytes/s over " + timeoutMillis + " ms)"));
@@ -149,7 +151,7 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             }
             seen[0] = progress.bytes();
         });
-        request.response().endHandler(v -> vertx.cancelTimer(timer));
+        request.response().endHandler(v -> timer[0].cancel());
     }
 
     private Future<Void> dispatch(HttpServerRequest request, LiveConfig live, Exchange exchange) {

@@ -26,10 +26,10 @@ final class Retry {
     static <T> Future<T> withBackoff(Vertx vertx, long deadlineMillis, Supplier<Future<T>> call, Runnable onRetry) {
         Promise<T> result = Promise.promise();
         // A backend that hangs must not hang the request: at the deadline the answer is 503, whatever is in flight.
-        long timer = vertx.setTimer(Math.max(1, deadlineMillis - System.currentTimeMillis()), t -> result.tryFail(
+        LoopTimer timer = LoopTimer.once(vertx, deadlineMillis - System.currentTimeMillis(), () -> result.tryFail(
                 GatewayException.unavailable("the backend did not answer within the request timeout", null)));
         attempt(vertx, deadlineMillis, call, 1, result, onRetry);
-        return result.future().onComplete(ar -> vertx.cancelTimer(timer));
+        return result.future().onComplete(ar -> timer.cancel());
     }
 
     private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> call, int n, Promise<T> result,
