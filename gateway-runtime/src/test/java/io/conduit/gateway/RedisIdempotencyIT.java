@@ -148,6 +148,9 @@ class RedisIdempotencyIT {
         assertThat(waiting("repeats")).containsExactly("order-abc");
         assertThat(waiting("repeats-monitor")).as("the repeat sends no second follow-up").hasSize(1);
         assertThat(probe.sync().pttl(prefix + ":repeats:conduit:idem:order-abc")).isPositive();
+        // fingerprint, attempt, then the queueRef with the id in place: the layout every gateway version reads
+        String[] record = probe.sync().get(prefix + ":repeats:conduit:idem:order-abc").split("\n", 3);
+        assertThat(GatewayHarness.json(record[2])).isEqualTo(first);
     }
 
     @Test

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * What templates may read of one request. Each root is built when a template first reads it (most
  * rules read none of the headers, yet turning them all into JSON for every request cost more than
- * the rule); {@link #context} adds what later steps produced. Confined to the request's event loop.
+ * the rule); {@link #context} adds what later steps produced. Not thread-safe: used by one step of
+ * the request at a time (on its event loop, or where a backend call completed), each after the other.
  */
 final class RequestData {
     private final HttpServerRequest request;

@@ -7,15 +7,14 @@ import io.conduit.gateway.edge.GatewayException;
 import java.time.Duration;
 
 /**
- * The record a Redis backend keeps per idempotency key, written by the same script as the message:
- * {@code <body fingerprint>\n<attempt>\n<id>\n<kept>} with a PX ttl. {@code id} is what only Redis
- * knows (the stream entry id, the job id from the counter). For a client's key, {@code kept} is the
- * queueRef's JSON with a placeholder for the id: a repeat may come from another request, which must
- * get the first one's answer. For the gateway's own retry key it is only the first attempt's
- * timestamp, the one thing a retry's own ref may not share: these records are written for every
- * message, so they are kept short. Records written before
- * the id had a line of its own ({@code <fingerprint>\n<attempt>\n<queueRef JSON>}, id in place) are
- * still read, so gateways of both versions can serve side by side during a rollout.
+ * The record a Redis backend keeps per idempotency key, written by the same script as the message,
+ * with a PX ttl. For a client's key it is {@code <body fingerprint>\n<attempt>\n<queueRef JSON>}: a
+ * repeat may come from another request, even from another gateway version during a rollout, which
+ * must get the first one's answer. The gateway renders the queueRef with a placeholder for what only
+ * Redis knows (the counter id, the stream entry id); the script fills it in. The gateway's own retry
+ * key, written for every message and read back only by the request that wrote it, keeps
+ * {@code <fingerprint>\n<attempt>\n<id>\n<first attempt's timestamp>}: the rest of the answer is the
+ * ref the retry is sending anyway, and the short record spares Redis the substitution.
  */
 final class IdempotencyRecord {
     static final String JOB_ID = "@@jobId@@";
@@ -49,9 +48,9 @@ final class IdempotencyRecord {
         } else {
             int newline = stored.indexOf('\n');
             String id = newline < 0 ? stored : stored.substring(0, newline);
-            String kept = newline < 0 ? "" : stored.substring(newline + 1);
-            ref = (kept.startsWith("{") ? parse(kept) : sending.withTimestamp(kept.isEmpty() ? sending.timestamp() : kept))
-                    .withId(placeholder, id);
+            String firstTimestamp = newline < 0 ? "" : stored.substring(newline + 1);
+            ref = sending.withId(placeholder, id)
+                    .withTimestamp(firstTimestamp.isEmpty() ? sending.timestamp() : firstTimestamp);
         }
         return key.attempt().equals(storedAttempt) ? ref : ref.asDuplicate();
     }

@@ -35,27 +35,71 @@ public final class MessagePayload {
     }
 
     /**
-     * A JSON body as received. An object or array is checked token by token and kept as text; a bare
-     * scalar is parsed (it is short, and its JSON form may differ from the text, e.g. {@code 1.0e0}).
+     * A JSON body as received, which must be UTF-8 (RFC 8259; a leading byte order mark is ignored).
+     * An object or array is checked token by token and kept as its text. A bare scalar is parsed (it
+     * is short, and its JSON form may differ from the text, e.g. {@code 1.0e0}), and so is a value
+     * with a repeated key: the text would leave it to each consumer's parser which one counts, so it
+     * is written anew with the last one, as the gateway's templates read it.
      *
-     * @throws JsonProcessingException when the bytes are not one JSON value (trailing content included)
-     * @throws CharacterCodingException when they are not UTF-8
+     * @throws JsonProcessingException when the text is not one JSON value (trailing content included)
+     * @throws CharacterCodingException when it is not UTF-8
      */
     public static MessagePayload parse(byte[] bytes) throws IOException {
-        try (JsonParser parser = ConfigJson.MAPPER.createParser(bytes)) {
+        // Decoded first, and parsed from the text: Jackson would otherwise guess UTF-16 or UTF-32 from the
+        // bytes, and the text passed on would not be what it checked.
+        String text = utf8(bytes);
+        text = trimJsonWhitespace(text.startsWith("\uFEFF") ? text.substring(1) : text);
+        try (JsonParser parser = ConfigJson.MAPPER.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
-                return of(ConfigJson.MAPPER.readTree(bytes));
+                return of(onlyValue(parser));
             }
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             parser.skipChildren();
-            if (parser.nextToken() != null) {
-                throw new JsonParseException(parser, "trailing content after the JSON value");
+            requireEnd(parser);
+        } catch (JsonParseException refused) {
+            if (!refused.getOriginalMessage().startsWith("Duplicate field")) {
+                throw refused;
+            }
+            try (JsonParser parser = ConfigJson.MAPPER.createParser(text)) {
+                parser.nextToken();
+                return of(onlyValue(parser));
             }
         }
-        return new MessagePayload(null, utf8(bytes));
+        return new MessagePayload(null, text);
     }
 
-    /** Skipping a string does not decode it, so the text's encoding is checked here (the fast path is one scan). */
+    /** The value the parser stands on, as a tree, when nothing follows it. */
+    private static JsonNode onlyValue(JsonParser parser) throws IOException {
+        JsonNode value = ConfigJson.MAPPER.readTree(parser);
+        requireEnd(parser);
+        return value;
+    }
+
+    private static void requireEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw new JsonParseException(parser, "trailing content after the JSON value");
+        }
+    }
+
+    /** Without the whitespace JSON allows around a value (and only that: other characters are the parser's to refuse). */
+    private static String trimJsonWhitespace(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isJsonWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isJsonWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean isJsonWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    /** Decodes strictly: a malformed sequence must not become U+FFFD in a message (the fast path is one scan). */
     private static String utf8(byte[] bytes) throws CharacterCodingException {
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (text.indexOf('\uFFFD') >= 0) {

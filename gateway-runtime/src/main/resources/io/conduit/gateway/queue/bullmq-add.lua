@@ -6,7 +6,7 @@
 -- ARGV: 1 job key prefix ("<prefix>:<queue>:"), 2 custom job id or "", 3 name, 4 timestamp (ms),
 --       5 data (JSON), 6 opts (JSON), 7 delay (ms), 8 priority, 9 "1" for lifo,
 --       10 body fingerprint, 11 attempt, 12 record ttl (ms), 13 what the record keeps (see IdempotencyRecord)
--- Record: fingerprint \n attempt \n job id \n what it keeps
+-- Record: fingerprint \n attempt \n queueRef JSON (client key) or fingerprint \n attempt \n job id \n timestamp
 -- Reply: {"added", jobId} | {"repeat", attempt, rest of the record after the attempt}
 --        | {"exists", jobId, timestamp, delay, priority} | {"conflict"}
 
@@ -95,6 +95,17 @@ end
 
 local ttl = tonumber(ARGV[12])
 if ttl > 0 then
-  call("SET", KEYS[11], ARGV[10] .. "\n" .. ARGV[11] .. "\n" .. jobId .. "\n" .. ARGV[13], "PX", ttl)
+  local kept = ARGV[13]
+  if string.sub(kept, 1, 1) == "{" then
+    -- A client's key: the queueRef with the job id in place, as every gateway version reads it.
+    local at = string.find(kept, "@@jobId@@", 1, true)
+    if at then
+      kept = string.sub(kept, 1, at - 1) .. jobId .. string.sub(kept, at + 9)
+    end
+    call("SET", KEYS[11], ARGV[10] .. "\n" .. ARGV[11] .. "\n" .. kept, "PX", ttl)
+  else
+    -- The gateway's own retry key, read back only by the request that wrote it: short.
+    call("SET", KEYS[11], ARGV[10] .. "\n" .. ARGV[11] .. "\n" .. jobId .. "\n" .. kept, "PX", ttl)
+  end
 end
 return {"added", jobId}

@@ -2,7 +2,7 @@
 -- KEYS: 1 stream, 2 idempotency record
 -- ARGV: 1 approximate MAXLEN or "", 2 body fingerprint, 3 attempt, 4 record ttl (ms),
 --       5 what the record keeps (see IdempotencyRecord), 6.. field, value, ...
--- Record: fingerprint \n attempt \n entry id \n what it keeps
+-- Record: fingerprint \n attempt \n queueRef JSON (client key) or fingerprint \n attempt \n entry id \n timestamp
 -- Reply: {"added", entryId} | {"repeat", attempt, rest of the record after the attempt} | {"conflict"}
 
 local call = redis.call
@@ -27,6 +27,14 @@ end
 
 local ttl = tonumber(ARGV[4])
 if ttl > 0 then
-  call("SET", KEYS[2], ARGV[2] .. "\n" .. ARGV[3] .. "\n" .. id .. "\n" .. ARGV[5], "PX", ttl)
+  local kept = ARGV[5]
+  if string.sub(kept, 1, 1) == "{" then
+    -- A client's key: the queueRef with the entry id in place, as every gateway version reads it.
+    -- Plain-text replacement ("@" is not special in Lua patterns; entry ids hold no "%").
+    call("SET", KEYS[2], ARGV[2] .. "\n" .. ARGV[3] .. "\n" .. (string.gsub(kept, "@@messageId@@", id)), "PX", ttl)
+  else
+    -- The gateway's own retry key, read back only by the request that wrote it: short.
+    call("SET", KEYS[2], ARGV[2] .. "\n" .. ARGV[3] .. "\n" .. id .. "\n" .. kept, "PX", ttl)
+  end
 end
 return {"added", id}

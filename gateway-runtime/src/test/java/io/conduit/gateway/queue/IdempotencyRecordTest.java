@@ -23,11 +23,14 @@ class IdempotencyRecordTest {
     }
 
     @Test
-    void aClientKeyKeepsTheWholeRefAndARepeatFromAnotherRequestIsADuplicate() {
+    void aClientKeyKeepsTheWholeRefWithTheIdInPlaceAndARepeatFromAnotherRequestIsADuplicate() {
         IdempotencyKey first = IdempotencyKey.client("order-1", "fp");
         QueueRef custom = new QueueRef("bullmq", "jobs", IdempotencyRecord.JOB_ID, "q", "prioritized",
                 "2026-11-23T10:00:00Z", 5, null, null, null, false);
-        String stored = "7\n" + IdempotencyRecord.template(first, custom);
+        String kept = IdempotencyRecord.template(first, custom);
+        assertThat(kept).startsWith("{").contains(IdempotencyRecord.JOB_ID);
+        // What bullmq-add.lua stores: the JSON with the counter id in place, the layout every gateway version reads.
+        String stored = kept.replace(IdempotencyRecord.JOB_ID, "7");
 
         QueueRef repeat = IdempotencyRecord.answer(IdempotencyKey.client("order-1", "fp"), first.attempt(), stored,
                 SENDING, IdempotencyRecord.JOB_ID);
@@ -36,20 +39,20 @@ class IdempotencyRecordTest {
         assertThat(repeat.jobId()).isEqualTo("7");
         assertThat(repeat.state()).isEqualTo("prioritized");
         assertThat(repeat.priority()).isEqualTo(5);
+        assertThat(repeat.timestamp()).isEqualTo("2026-11-23T10:00:00Z");
         assertThat(IdempotencyRecord.idOf("fp\n" + first.attempt() + "\n" + stored)).isEqualTo("7");
     }
 
     @Test
-    void recordsOfTheEarlierLayoutAreStillRead() {
-        String refJson = "{\"backend\":\"redis-streams\",\"backendName\":\"events\",\"jobId\":\"5-1\",\"queue\":\"q\","
-                + "\"state\":\"waiting\",\"timestamp\":\"2026-11-23T09:00:00Z\",\"messageId\":\"5-1\"}";
+    void theRetryOfTheRequestThatWroteARecordIsNotADuplicate() {
         IdempotencyKey key = IdempotencyKey.client("k", "fp");
+        String stored = "{\"backend\":\"redis-streams\",\"backendName\":\"events\",\"jobId\":\"5-1\",\"queue\":\"q\","
+                + "\"state\":\"waiting\",\"timestamp\":\"2026-11-23T09:00:00Z\",\"messageId\":\"5-1\"}";
 
-        QueueRef repeat = IdempotencyRecord.answer(key, "another-attempt", refJson, SENDING, IdempotencyRecord.MESSAGE_ID);
+        QueueRef retry = IdempotencyRecord.answer(key, key.attempt(), stored, SENDING, IdempotencyRecord.MESSAGE_ID);
 
-        assertThat(repeat.messageId()).isEqualTo("5-1");
-        assertThat(repeat.timestamp()).isEqualTo("2026-11-23T09:00:00Z");
-        assertThat(repeat.duplicate()).isTrue();
-        assertThat(IdempotencyRecord.idOf("fp\nanother-attempt\n" + refJson)).isEqualTo("5-1");
+        assertThat(retry.messageId()).isEqualTo("5-1");
+        assertThat(retry.duplicate()).isFalse();
+        assertThat(IdempotencyRecord.idOf("fp\n" + key.attempt() + "\n" + stored)).isEqualTo("5-1");
     }
 }

@@ -41,11 +41,33 @@ class MessagePayloadTest {
     }
 
     @Test
+    void aLeadingByteOrderMarkAndSurroundingWhitespaceAreNotPartOfTheMessage() throws Exception {
+        assertThat(parse("\uFEFF {\"a\": 1}\r\n").json()).isEqualTo("{\"a\": 1}");
+    }
+
+    @Test
+    void utf16IsRefused() {
+        byte[] utf16 = "{\"a\": 1}".getBytes(StandardCharsets.UTF_16LE);
+        assertThatThrownBy(() -> MessagePayload.parse(utf16)).isInstanceOf(IOException.class);
+        byte[] utf16WithMark = "{\"a\": 1}".getBytes(StandardCharsets.UTF_16);
+        assertThatThrownBy(() -> MessagePayload.parse(utf16WithMark)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aRepeatedKeyIsWrittenAnewWithTheLastValueAsTemplatesSeeIt() throws Exception {
+        MessagePayload payload = parse("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}}");
+        assertThat(payload.json()).isEqualTo("{\"a\":1,\"b\":{\"c\":2}}");
+        assertThat(payload.tree().at("/b/c").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void moreThanOneValueIsRefused() {
         assertThatThrownBy(() -> parse("{\"a\": 1} {\"b\": 2}")).isInstanceOf(JsonProcessingException.class)
                 .hasMessageContaining("trailing content");
         assertThatThrownBy(() -> parse("[1] x")).isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> parse("{\"a\": 1")).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> parse("42 x")).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> parse("\"a\" \"b\"")).isInstanceOf(JsonProcessingException.class);
     }
 
     @Test

@@ -81,6 +81,9 @@ class RedisSinkRetryIT {
             assertThat(redis().lrange(prefix + ":q:wait", 0, -1)).containsExactly(first.jobId());
             assertThat(redis().pttl(prefix + ":q:conduit:once:" + message.idempotency().value()))
                     .isBetween(1L, IdempotencyRecord.RETRY_KEY_TTL.toMillis());
+            assertThat(redis().get(prefix + ":q:conduit:once:" + message.idempotency().value()))
+                    .as("a retry key's record is short: no queueRef, only the id and the first timestamp")
+                    .isEqualTo("\n" + message.idempotency().attempt() + "\n" + first.jobId() + "\n" + first.timestamp());
         }
     }
 

@@ -2,6 +2,7 @@ package io.conduit.gateway.edge.logging;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
+import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
@@ -100,7 +101,8 @@ public final class EventLog implements AutoCloseable {
             metrics.logLineDropped();
             return;
         }
-        SegmentedStringWriter text = new SegmentedStringWriter(ConfigJson.MAPPER.getFactory()._getBufferRecycler());
+        BufferRecycler recycler = ConfigJson.MAPPER.getFactory()._getBufferRecycler();
+        SegmentedStringWriter text = new SegmentedStringWriter(recycler);
         try (JsonGenerator line = ConfigJson.MAPPER.getFactory().createGenerator(text)) {
             line.writeStartObject();
             line.writeStringField("ts", Instant.now().toString());
@@ -111,6 +113,8 @@ public final class EventLog implements AutoCloseable {
             offer(text.getAndClear());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            recycler.releaseToPool();
         }
     }
 
