@@ -3,7 +3,7 @@
 # (filesystem storage, same machine), then the same file straight to s3proxy, twice: with the AWS SDK's
 # multipart client (what the SDK's transfer manager and `aws s3 cp` do with a large file: the same S3
 # operations as the gateway) and with curl as one PutObject, in the same run. Each side first uploads
-# WARMUP_MIB (default 256) untimed, so the JIT is warm; the three uploads are repeated ROUNDS (3) times. Records the throughputs, the gateway's ratio to
+# WARMUP_MIB (default 512) untimed, so the JIT is warm; the three uploads are repeated ROUNDS (5) times. Records the throughputs, the gateway's ratio to
 # each, the gateway's heap (jstat, 100 ms samples), peak RSS and CPU seconds per process and per
 # gateway thread group. Writes bench/results/s3-upload-<SIZE>mib.txt.
 #   [SEND_CHECKSUM=false] bench/s3-upload-1gib.sh [SIZE_MIB] [PART_SIZE]      (defaults: 1024 8Mi)
@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
 part_size=${2:-8Mi}
 send_checksum=${SEND_CHECKSUM:-true}
-warmup_mib=${WARMUP_MIB:-256}
-rounds=${ROUNDS:-3}
+warmup_mib=${WARMUP_MIB:-512}
+rounds=${ROUNDS:-5}
 out=bench/results/s3-upload-${size_mib}mib.txt
 key=conduit
 secret=conduit-bench-secret
@@ -27,6 +27,10 @@ s3proxy_jar=$PWD/test-support/target/s3proxy/s3proxy.jar
 work=$(mktemp -d)
 trap 'kill $gw_pid $s3_pid $sampler 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 gw_pid= s3_pid= sampler=
+# Before every timed upload: write back what earlier uploads left in the page cache, so no upload pays
+# for another's disk writes (before this, the gateway, which ran right after the fast PutObject of the
+# round before, was 0.70-0.77 of the SDK in rounds 2 and 3 and 1.04 in round 1).
+settle() { sync; sleep 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port); admin=$(free_port); s3port=$(free_port)
 s3=http://127.0.0.1:$s3port
@@ -97,6 +101,7 @@ baseline_heap=$(awk 'NR==2 {printf "%d", $3+$4+$6+$8}' <("$JAVA_HOME/bin/jstat" 
 # CPU seconds (user+system) a process used so far.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14+$15)/hz}' /proc/"$1"/stat; }
 s3_java_pid=$(pgrep -f "s3proxy.jar --properties $work/s3proxy.conf" | head -1)
+settle
 gw_cpu0=$(cpu "$java_pid"); s3_cpu0=$(cpu "$s3_java_pid")
 # CPU ticks per gateway thread (tid, name, user+system), to say where the gateway's CPU went.
 thread_ticks() { for t in /proc/"$1"/task/*; do printf '%s\t%s\t%s\n' "${t##*/}" "$(cat "$t/comm")" "$(awk '{print $14+$15}' "$t/stat")"; done 2>/dev/null; }
@@ -131,6 +136,7 @@ peak_heap=$(awk 'NR>1 && $3 ~ /^[0-9.]+$/ {v=$3+$4+$6+$8; if (v>m) m=v} END {pri
 peak_rss=$(awk '/VmHWM/ {print $2}' /proc/"$java_pid"/status)
 stored=$(curl -fsS "${sig[@]}" "$s3/$bucket/$object_key" | sha256sum | cut -d' ' -f1)
 
+settle
 echo "bench: PUT straight to s3proxy"
 direct=$(curl -sS "${sig[@]}" -T "$work/payload.bin" \
   -o /dev/null -w '%{http_code} %{speed_upload} %{time_total}' "$s3/$bucket/direct.bin")
@@ -138,6 +144,7 @@ read -r direct_status direct_speed direct_seconds <<< "$direct"
 direct_speed=$(python3 -c "print($size_mib * 1048576 / $direct_seconds)")
 s3_cpu2=$(cpu "$s3_java_pid")
 
+settle
 echo "bench: the AWS SDK's multipart upload straight to s3proxy"
 part_bytes=$(python3 -c "u={'Ki':1<<10,'Mi':1<<20,'Gi':1<<30}; s='$part_size'; print(int(s[:-2])*u[s[-2:]] if s[-2:] in u else int(s))")
 sdk_out=$("$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" bench/s3-upload/DirectSdkUpload.java "$s3" "$bucket" sdk.bin \
@@ -151,13 +158,16 @@ sdk_stored=$(curl -fsS "${sig[@]}" "$s3/$bucket/sdk.bin" | sha256sum | cut -d' '
 gw_runs=("$seconds") sdk_runs=("$sdk_seconds") put_runs=("$direct_seconds")
 for round in $(seq 2 "$rounds"); do
   echo "bench: round $round of $rounds"
+  settle
   read -r r_status r_seconds < <(curl -sS -o /dev/null -X POST -T "$work/payload.bin" -H 'Content-Type: application/octet-stream' \
     -w '%{http_code} %{time_total}\n' "http://127.0.0.1:$port/upload")
   [ "$r_status" = 201 ] || { echo "bench: round $round through the gateway answered $r_status" >&2; exit 1; }
   gw_runs+=("$r_seconds")
+  settle
   read -r _ r_seconds < <("$JAVA_HOME/bin/java" -Xmx256m -cp "$jar" bench/s3-upload/DirectSdkUpload.java "$s3" "$bucket" \
     "sdk-$round.bin" "$work/payload.bin" "$key" "$secret" "$part_bytes" $((warmup_mib * 1024 * 1024)) 2>>"$work/sdk.log" | tail -1)
   sdk_runs+=("$r_seconds")
+  settle
   read -r _ r_seconds < <(curl -sS "${sig[@]}" -T "$work/payload.bin" -o /dev/null -w '%{http_code} %{time_total}\n' "$s3/$bucket/direct-$round.bin")
   put_runs+=("$r_seconds")
 done

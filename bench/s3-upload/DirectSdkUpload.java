@@ -68,6 +68,8 @@ public class DirectSdkUpload {
             }
             s3.putObject(b -> b.bucket(bucket).key(key + ".warmup"), AsyncRequestBody.fromFile(warmup)).join();
             Files.delete(warmup);
+            // As the script does before every timed upload: no writeback of earlier data during this one.
+            new ProcessBuilder("sync").inheritIO().start().waitFor();
 
             long start = System.nanoTime();
             var response = s3.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromFile(file)).join();
