@@ -50,11 +50,11 @@ public final class MessagePayload {
         String text = utf8(bytes);
         text = trimJsonWhitespace(text.startsWith("\uFEFF") ? text.substring(1) : text);
         try (JsonParser parser = ConfigJson.MAPPER.createParser(text)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
                 return of(onlyValue(parser));
             }
-            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             parser.skipChildren();
             requireEnd(parser);
         } catch (JsonParseException refused) {

@@ -58,6 +58,9 @@ class MessagePayloadTest {
         MessagePayload payload = parse("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}}");
         assertThat(payload.json()).isEqualTo("{\"a\":1,\"b\":{\"c\":2}}");
         assertThat(payload.tree().at("/b/c").asInt()).isEqualTo(2);
+        assertThat(parse("{\"a\": 1, \"a\": 2}").json()).isEqualTo("{\"a\":2}");
+        assertThat(parse("[{\"a\": 1}, {\"a\": 2}]").json()).as("the same key in two objects is no repeat")
+                .isEqualTo("[{\"a\": 1}, {\"a\": 2}]");
     }
 
     @Test
