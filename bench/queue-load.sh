@@ -88,7 +88,8 @@ wait_http "http://127.0.0.1:$gw_port/readyz"
 for _ in $(seq 1 150); do grep -q listening "$work/bare.log" && break; sleep 0.2; done
 
 # name, url, server pid, backend pid: the bare endpoint first, as the reference for the others
-targets=("bare http://127.0.0.1:$bare_port/bare $bare_pid -"
+bare_url=http://127.0.0.1:$bare_port/bare
+targets=("bare $bare_url $bare_pid -"
          "spool http://127.0.0.1:$gw_port/q/spool $gw_pid -"
          "redis-streams http://127.0.0.1:$gw_port/q/streams $gw_pid ${redis_pid:--}"
          "bullmq http://127.0.0.1:$gw_port/q/bullmq $gw_pid ${redis_pid:--}")
@@ -107,6 +108,10 @@ run_wrk() {
     print v["rps"], v["p50_ms"], v["p99_ms"], v["errors_status"], v["errors_socket"], v["requests"], cpu }' "$work/wrk.out"
 }
 
+# CPU time the hypervisor gave to others (steal), over all cores: a run with much of it measured a starved
+# machine, whatever it says (one such run here: 39,000 ticks stolen in 40 s, p99 over a second).
+cpu_ticks() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+read -r steal0 total0 < <(cpu_ticks)
 results=()
 for target in "${targets[@]}"; do
   read -r name url server_pid backend_pid <<< "$target"
@@ -118,6 +123,13 @@ for target in "${targets[@]}"; do
   server0=$(ticks "$server_pid"); backend0=$(ticks "$backend_pid")
   read -r max_rps max_p50 max_p99 max_bad max_sock max_requests wrk_cpu < <(run_wrk "$url" "$duration")
   server1=$(ticks "$server_pid"); backend1=$(ticks "$backend_pid")
+  # The machine's speed drifts within a run, so each target is also compared with a bare pass made
+  # right after its own (the bare endpoint's first pass is its own pair).
+  pair_rps=$max_rps
+  if [ "$name" != bare ]; then
+    echo "bench: $name: bare endpoint again, for ${duration}s"
+    read -r pair_rps _ < <(run_wrk "$bare_url" "$duration")
+  fi
   # CPU microseconds per request of the flat-out pass, by process: where the two cores went.
   cost=$(python3 -c "n = $max_requests; print(f'{1e6 * $wrk_cpu / n:.0f} {1e6 * ($server1 - $server0) / $hz / n:.0f} ' + ('-' if '$backend_pid' == '-' else f'{1e6 * ($backend1 - $backend0) / $hz / n:.0f}'))")
   half=$(python3 -c "print(int($max_rps / 2))")
@@ -128,24 +140,28 @@ for target in "${targets[@]}"; do
   pause=$(python3 -c "lat = $connections * 1000 / $probe_rps - $pause; print(max(0.0, $connections * 1000 / $half - lat))")
   echo "bench: $name: at $half req/s (pause ${pause} ms per connection) for ${duration}s"
   read -r half_rps half_p50 half_p99 half_bad half_sock _ < <(run_wrk "$url" "$duration" "$pause")
-  results+=("$name $max_rps $max_p50 $max_p99 $half_rps $half_p50 $half_p99 $((max_bad + half_bad)) $((max_sock + half_sock)) $cost")
+  results+=("$name $max_rps $max_p50 $max_p99 $half_rps $half_p50 $half_p99 $((max_bad + half_bad)) $((max_sock + half_sock)) $cost $pair_rps")
 done
 
 bare_rps=$(echo "${results[0]}" | awk '{print $2}')
+read -r steal1 total1 < <(cpu_ticks)
+steal_pct=$(python3 -c "print(f'{100 * ($steal1 - $steal0) / max(1, $total1 - $total0):.1f}%')")
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
+  echo "CPU stolen by the hypervisor during the run: $steal_pct of all CPU time (more than a few percent: the figures measured a starved machine)"
   echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass after ${warmup}s of warm-up, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client, Redis$([ -n "$kafka_bootstrap" ] && echo " and broker") on the same cores"
   echo
-  echo "| target | max req/s | % of bare | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU µs/req: wrk, server, backend |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| target | max req/s | % of bare | bare right after: req/s | % of it | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU µs/req: wrk, server, backend |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for row in "${results[@]}"; do
-    read -r name max_rps max_p50 max_p99 half_rps half_p50 half_p99 bad sock c_wrk c_server c_backend <<< "$row"
+    read -r name max_rps max_p50 max_p99 half_rps half_p50 half_p99 bad sock c_wrk c_server c_backend pair_rps <<< "$row"
     pct=$(python3 -c "print(f'{100 * $max_rps / $bare_rps:.0f}%')")
-    echo "| $name | ${max_rps%.*} | $pct | $max_p50 | $max_p99 | ${half_rps%.*} | $half_p50 | $half_p99 | $bad | $sock | $c_wrk, $c_server, $c_backend |"
+    pair_pct=$(python3 -c "print(f'{100 * $max_rps / $pair_rps:.0f}%')")
+    echo "| $name | ${max_rps%.*} | $pct | ${pair_rps%.*} | $pair_pct | $max_p50 | $max_p99 | ${half_rps%.*} | $half_p50 | $half_p99 | $bad | $sock | $c_wrk, $c_server, $c_backend |"
   done
   streams=$(printf '%s\n' "${results[@]}" | awk '$1 == "redis-streams"')
-  read -r _ s_rps _ _ _ _ s_p99 _ _ _ _ _ <<< "$streams"
+  read -r _ s_rps _ _ _ _ s_p99 _ _ _ _ _ s_pair <<< "$streams"
   echo
-  echo "target (redis-streams >= 50% of bare, p99 < 10 ms at half rate): $(python3 -c "print('met' if $s_rps >= 0.5 * $bare_rps and $s_p99 < 10 else 'NOT met')")"
+  echo "target (redis-streams >= 50% of the bare pass right after it, p99 < 10 ms at half rate): $(python3 -c "print('met' if $s_rps >= 0.5 * $s_pair and $s_p99 < 10 else 'NOT met')")"
 } | tee "$out"
