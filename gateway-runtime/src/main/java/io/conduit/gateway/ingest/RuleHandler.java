@@ -303,10 +303,11 @@ public final class RuleHandler {
         // The client's key names the job when the rule names none, so a repeat finds the same job.
         String jobId = ruleJobId != null ? ruleJobId : idempotencyHeader;
         String key = idempotencyHeader != null ? idempotencyHeader : ruleJobId;
+        String queue = t.queueName().render(before);
         QueueMessage message = new QueueMessage(
-                t.queueName().render(before),
+                queue,
                 jobId,
-                q.jobName() != null ? q.jobName() : t.queueName().render(before),
+                q.jobName() != null ? q.jobName() : queue,
                 t.messageIsWholeBody() ? body : MessagePayload.of(t.message().render(before)),
                 options(q, t, before, backend),
                 data.requestId(),
