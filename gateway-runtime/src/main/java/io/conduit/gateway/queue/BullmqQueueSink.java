@@ -53,7 +53,7 @@ public final class BullmqQueueSink implements QueueSink {
                 Long.toString(now), job.data(), job.opts(), Long.toString(job.delay()), Integer.toString(job.priority()),
                 job.lifo() ? "1" : "", idempotency.fingerprint(), idempotency.attempt(),
                 Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis)),
-                IdempotencyRecord.template(idempotency, template));
+                IdempotencyRecord.kept(idempotency, template));
         return RedisCalls.call(vertx, redis, "queue backend " + name + " did not take the job",
                         r -> ADD.run(r, scriptKeys, args))
                 .map(reply -> switch ((String) reply.get(0)) {

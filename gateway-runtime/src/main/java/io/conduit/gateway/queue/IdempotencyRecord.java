@@ -26,7 +26,7 @@ final class IdempotencyRecord {
     }
 
     /** What the record keeps of {@code ref}: its JSON (placeholders and all) for a client's key, else its timestamp. */
-    static String template(IdempotencyKey key, QueueRef ref) {
+    static String kept(IdempotencyKey key, QueueRef ref) {
         return key.fromClient() ? ConfigJson.write(ref) : ref.timestamp();
     }
 

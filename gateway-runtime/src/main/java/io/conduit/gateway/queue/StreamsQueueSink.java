@@ -56,7 +56,7 @@ public final class StreamsQueueSink implements QueueSink {
                 IdempotencyRecord.MESSAGE_ID, false);
         List<String> args = new ArrayList<>(List.of(maxLen == null ? "" : maxLen.toString(), idempotency.fingerprint(),
                 idempotency.attempt(), Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis)),
-                IdempotencyRecord.template(idempotency, template)));
+                IdempotencyRecord.kept(idempotency, template)));
         args.addAll(fields(message, jobId, now));
         List<String> scriptKeys = List.of(keys.stream(), keys.record(idempotency));
         return RedisCalls.call(vertx, redis, "queue backend " + name + " did not take the message",

@@ -12,7 +12,7 @@ class IdempotencyRecordTest {
     void aRetryKeyKeepsOnlyTheTimestampAndAnswersWithTheFirstAttemptsRef() {
         IdempotencyKey key = IdempotencyKey.forRetries();
         QueueRef first = SENDING.withTimestamp("2026-11-23T10:00:00Z");
-        String kept = IdempotencyRecord.template(key, first);
+        String kept = IdempotencyRecord.kept(key, first);
         assertThat(kept).isEqualTo("2026-11-23T10:00:00Z");
 
         QueueRef answer = IdempotencyRecord.answer(key, key.attempt(), "1-0\n" + kept, SENDING, IdempotencyRecord.MESSAGE_ID);
@@ -27,7 +27,7 @@ class IdempotencyRecordTest {
         IdempotencyKey first = IdempotencyKey.client("order-1", "fp");
         QueueRef custom = new QueueRef("bullmq", "jobs", IdempotencyRecord.JOB_ID, "q", "prioritized",
                 "2026-11-23T10:00:00Z", 5, null, null, null, false);
-        String kept = IdempotencyRecord.template(first, custom);
+        String kept = IdempotencyRecord.kept(first, custom);
         assertThat(kept).startsWith("{").contains(IdempotencyRecord.JOB_ID);
         // What bullmq-add.lua stores: the JSON with the counter id in place, the layout every gateway version reads.
         String stored = kept.replace(IdempotencyRecord.JOB_ID, "7");
