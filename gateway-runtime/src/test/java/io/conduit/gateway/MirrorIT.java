@@ -176,7 +176,6 @@ class MirrorIT {
 
     @Test
     void s3PrimaryIsCopiedToAnS3MirrorByteForByte() throws Exception {
-        // An S3 primary has no folder of its own: its spool goes under the gateway's data folder.
         System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("data").toString());
         S3Fixture primary = new S3Fixture(TestServers.s3());
         toClose.add(primary);
@@ -197,6 +196,76 @@ class MirrorIT {
         // The mirror lays the copy out by its own settings: content-addressed there.
         assertThat(mirror.blobKeys()).containsExactly("sha256/" + hash.substring(0, 2) + "/" + hash.substring(2, 4) + "/" + hash);
         assertThat(sha256(mirrorCopy())).isEqualTo(hash);
-        assertThat(GatewayHarness.files(root.resolve("data").resolve("mirror-spool").resolve("store"))).isEmpty();
+        assertThat(GatewayHarness.eventually(CATCH_UP, () -> spoolEntries(primary, "store").isEmpty()))
+                .as("the done entry leaves the bucket's spool").isTrue();
+        assertThat(root.resolve("data").resolve("mirror-spool")).as("an S3 primary spools in its bucket").doesNotExist();
+    }
+
+    /** The S3 primary's pending copies, as kept in its own bucket. */
+    private static List<String> spoolEntries(S3Fixture bucket, String backend) {
+        return bucket.keys().stream().filter(k -> k.startsWith(".conduit/mirror-spool/" + backend + "/entries/")).toList();
+    }
+
+    private String s3PrimaryRules(S3Fixture primary) {
+        return primary.backend("store", "mirrors: [archive]") + mirror.backend("archive", "") + uploadRule("store");
+    }
+
+    @Test
+    void aCopyOwedByAnS3PrimaryOutlivesThePodThatOwedIt() throws Exception {
+        S3Fixture primary = new S3Fixture(TestServers.s3());
+        toClose.add(primary);
+        System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("pod-1").toString());
+        GatewayHarness first = gateway(s3PrimaryRules(primary));
+        mirrorServer.stop();
+        byte[] content = randomBytes(PART + 99, 34);
+        HttpResponse<String> upload = first.post("/upload", "application/octet-stream", content);
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
+        assertThat(spoolEntries(primary, "store")).as("the owed copy is in the primary's bucket").hasSize(1);
+        first.close();
+        toClose.remove(first);
+
+        // A rollout: the replacement pod starts with an empty data folder, the mirror is back.
+        mirrorServer.start();
+        System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("pod-2").toString());
+        GatewayHarness second = gateway(s3PrimaryRules(primary));
+
+        assertThat(GatewayHarness.eventually(CATCH_UP, () -> locations(second, "store", blobId).get("archive")))
+                .as("the new pod makes the copy the old one owed").isTrue();
+        assertThat(sha256(mirrorCopy())).isEqualTo(sha256(content));
+        assertThat(GatewayHarness.eventually(CATCH_UP, () -> spoolEntries(primary, "store").isEmpty()))
+                .as("the entry leaves the spool").isTrue();
+        assertThat(primary.keys()).as("only the running gateway's heartbeat is left of the spool")
+                .filteredOn(k -> k.contains("mirror-spool")).hasSize(1).allMatch(k -> k.contains("/owners/"));
+    }
+
+    @Test
+    void copiesAnEarlierVersionSpooledInTheDataFolderMoveIntoTheBucket() throws Exception {
+        S3Fixture primary = new S3Fixture(TestServers.s3());
+        toClose.add(primary);
+        System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("data").toString());
+        mirrorServer.stop();
+        GatewayHarness before = gateway(s3PrimaryRules(primary));
+        byte[] content = randomBytes(70_000, 35);
+        HttpResponse<String> upload = before.post("/upload", "application/octet-stream", content);
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
+        before.close();
+        toClose.remove(before);
+        // What an earlier version left: the entry as a file in the data folder, none in the bucket.
+        Path oldSpool = root.resolve("data").resolve("mirror-spool").resolve("store");
+        Files.createDirectories(oldSpool);
+        String onlyEntry = spoolEntries(primary, "store").get(0);
+        Files.write(oldSpool.resolve("1700000000000-old.json"), primary.read(onlyEntry));
+        primary.sdk.deleteObject(b -> b.bucket(primary.bucket).key(onlyEntry)).join();
+
+        mirrorServer.start();
+        GatewayHarness after = gateway(s3PrimaryRules(primary));
+
+        assertThat(GatewayHarness.eventually(CATCH_UP, () -> locations(after, "store", blobId).get("archive")))
+                .as("the copy the old spool held is made").isTrue();
+        assertThat(sha256(mirrorCopy())).isEqualTo(sha256(content));
+        assertThat(GatewayHarness.files(oldSpool)).as("the old spool is emptied").isEmpty();
+        assertThat(GatewayHarness.eventually(CATCH_UP, () -> spoolEntries(primary, "store").isEmpty())).isTrue();
     }
 }

@@ -1,58 +1,43 @@
 package io.conduit.gateway.blob;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import io.conduit.config.ConfigJson;
-import io.conduit.gateway.storage.DurableFiles;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * SyncD (seed 003): the durable queue of blob copies one backend owes its mirrors. Each pending copy
- * is one small JSON file in a spool folder, forced to disk before the upload is answered, so a crash
- * or restart loses none; on start the folder is read back. A timer drains due entries: the blob is
- * streamed from the primary into each mirror still missing it, checked against its sha256, and the
- * entry is rewritten without that mirror, deleted once none is left. A failed entry waits with
- * exponential backoff and jitter. File work runs on worker threads; copies are async streams.
+ * is one entry in a {@link MirrorSpool}, durable before the upload is answered, so a crash or restart
+ * loses none; on start the spool is read back (and, for a spool shared by replicas, re-read now and
+ * then for the entries of gateways that went away). A timer drains due entries: the blob is streamed
+ * from the primary into each mirror still missing it, checked against its sha256, and the entry is
+ * rewritten without that mirror, deleted once none is left. A failed entry waits with exponential
+ * backoff and jitter. Copies are async streams.
  */
-final class MirrorQueue implements AutoCloseable {
+final class MirrorQueue {
     private static final Logger LOG = LoggerFactory.getLogger(MirrorQueue.class);
     static final long FIRST_BACKOFF_MILLIS = 500;
     static final long MAX_BACKOFF_MILLIS = 60_000;
     private static final long TICK_MILLIS = 250;
     private static final int MAX_COPIES_AT_ONCE = 4;
 
-    /** One pending copy as stored in its spool file. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Entry(String blobId, String sha256, long size, String mime, String filename, List<String> mirrors) {
-        Entry without(String mirror) {
-            List<String> rest = new ArrayList<>(mirrors);
-            rest.remove(mirror);
-            return new Entry(blobId, sha256, size, mime, filename, List.copyOf(rest));
-        }
-    }
-
     private static final class Pending {
-        volatile Entry entry;
+        volatile MirrorEntry entry;
         int attempts;
         long dueAt;
         boolean running;
 
-        Pending(Entry entry) {
+        Pending(MirrorEntry entry) {
             this.entry = entry;
         }
     }
@@ -60,66 +45,118 @@ final class MirrorQueue implements AutoCloseable {
     private final Vertx vertx;
     private final Context context;
     private final String backend;
-    private final Path dir;
+    private final MirrorSpool spool;
+    private final MirrorSpool movedFrom;
     private final BlobSink primary;
     private final MirrorEvents events;
-    private final Map<Path, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private volatile Map<String, BlobSink> mirrors = Map.of();
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
-    private long timer = -1;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean scanning = new AtomicBoolean();
+    private final AtomicInteger running = new AtomicInteger();
+    private long tickTimer = -1;
+    private long rescanTimer = -1;
 
-    /** Reads back what a previous run left in {@code dir}. Blocking: call it off the event loop. */
-    MirrorQueue(Vertx vertx, String backend, Path dir, BlobSink primary, MirrorEvents events) throws IOException {
+    /**
+     * A queue on {@code spool}; {@code movedFrom}, when not null, is where an earlier version kept this
+     * backend's entries: they are moved into {@code spool} at start.
+     */
+    MirrorQueue(Vertx vertx, String backend, MirrorSpool spool, MirrorSpool movedFrom, BlobSink primary, MirrorEvents events) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.backend = backend;
-        this.dir = dir.toAbsolutePath().normalize();
+        this.spool = spool;
+        this.movedFrom = movedFrom;
         this.primary = primary;
         this.events = events;
-        Files.createDirectories(this.dir);
-        try (var files = Files.list(this.dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (name.endsWith(".part")) {
-                    Files.deleteIfExists(f); // never published: its upload was not answered 2xx
-                } else if (name.endsWith(".json")) {
-                    pending.put(f, new Pending(ConfigJson.MAPPER.readValue(f.toFile(), Entry.class)));
-                }
-            }
-        }
-        if (!pending.isEmpty()) {
-            LOG.info("blob backend {}: resuming {} pending mirror copies from {}", backend, pending.size(), this.dir);
-        }
-        events.pending(backend, pending.size());
+        events.pending(backend, 0);
     }
 
     /**
-     * The sinks mirror names resolve to now (they change with config reloads). Copying starts with the
-     * first call: before it, an entry's mirror would look unknown and its copy be dropped.
+     * The sinks mirror names resolve to now (they change with config reloads). Reading the spool and
+     * copying start with the first call: before it, an entry's mirror would look unknown and its copy be dropped.
      */
     void useMirrors(Map<String, BlobSink> sinks) {
         this.mirrors = Map.copyOf(sinks);
         if (started.compareAndSet(false, true)) {
             context.runOnContext(v -> {
-                if (!closed) {
-                    timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+                if (closed) {
+                    return;
                 }
+                // Heartbeats and copies run from now on; a long first takeover must not hold them up.
+                tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+                long every = spool.rescanMillis();
+                if (every > 0) {
+                    rescanTimer = vertx.setPeriodic(every, id -> {
+                        if (!closed) {
+                            spool.keepAlive().onComplete(beat -> rescan());
+                        }
+                    });
+                }
+                spool.keepAlive().onComplete(beat -> moveOver().onComplete(moved -> rescan()));
             });
         }
     }
 
-    /** Records that {@code ref} is owed to {@code targets}; completes once the record is on disk. */
-    Future<Void> enqueue(BlobRef ref, List<String> targets) {
-        Entry entry = new Entry(ref.blobId(), ref.sha256(), ref.size(), ref.mime(), ref.filename(), List.copyOf(targets));
-        return vertx.executeBlocking(() -> {
-            Path file = dir.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".json");
-            publish(file, entry);
-            return file;
-        }, false).map(file -> {
-            pending.put(file, new Pending(entry));
+    /** Entries an earlier version kept elsewhere come into the spool, each written here before it leaves there. */
+    private Future<Void> moveOver() {
+        if (movedFrom == null) {
+            return Future.succeededFuture();
+        }
+        List<MirrorSpool.Held> old = new ArrayList<>();
+        return movedFrom.adopt(Set.of(), old::add).compose(read -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (MirrorSpool.Held h : old) {
+                // Worked as soon as it is in the new spool; should the old file stay, the next start moves it
+                // again, and a copy already made is not made twice.
+                chain = chain.compose(v -> spool.add(h.entry())
+                        .onSuccess(id -> track(id, h.entry()))
+                        .compose(id -> movedFrom.remove(h.id()))
+                        .recover(e -> {
+                            LOG.warn("blob backend {}: cannot move mirror spool entry {} from its old spool: {}", backend,
+                                    h.id(), e.getMessage());
+                            return Future.succeededFuture();
+                        }));
+            }
+            return chain;
+        }).recover(e -> {
+            LOG.warn("blob backend {}: cannot read its old mirror spool: {}", backend, e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Takes on what the spool hands over: an earlier run's entries, or those of replicas that went away.
+     * One pass at a time; entries are worked as soon as they are handed over.
+     */
+    private void rescan() {
+        if (closed || !scanning.compareAndSet(false, true)) {
+            return;
+        }
+        int before = pending.size();
+        spool.adopt(pending.keySet(), h -> track(h.id(), h.entry()))
+                .onFailure(e -> LOG.warn("blob backend {}: cannot read its mirror spool: {}", backend, e.getMessage()))
+                .onComplete(done -> {
+                    scanning.set(false);
+                    if (pending.size() > before) {
+                        LOG.info("blob backend {}: resuming {} pending mirror copies", backend, pending.size() - before);
+                    }
+                });
+    }
+
+    private void track(String id, MirrorEntry entry) {
+        if (pending.putIfAbsent(id, new Pending(entry)) == null) {
             events.pending(backend, pending.size());
+        }
+    }
+
+    /** Records that {@code ref} is owed to {@code targets}; completes once the record is durable. */
+    Future<Void> enqueue(BlobRef ref, List<String> targets) {
+        MirrorEntry entry = new MirrorEntry(ref.blobId(), ref.sha256(), ref.size(), ref.mime(), ref.filename(),
+                List.copyOf(targets));
+        return spool.add(entry).map(id -> {
+            track(id, entry);
             return null;
         });
     }
@@ -133,21 +170,9 @@ final class MirrorQueue implements AutoCloseable {
         return pending.size();
     }
 
-    /** Writes beside, forces to disk, renames into place: a reader sees the old entry or the new, whole. */
-    private void publish(Path file, Entry entry) throws IOException {
-        Path part = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".part");
-        try {
-            DurableFiles.writeNew(part, ConfigJson.write(entry).getBytes(StandardCharsets.UTF_8));
-            Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(part);
-        }
-        DurableFiles.syncFolder(dir);
-    }
-
     private void tick() {
         long now = System.currentTimeMillis();
-        for (Map.Entry<Path, Pending> e : pending.entrySet()) {
+        for (Map.Entry<String, Pending> e : pending.entrySet()) {
             if (running.get() >= MAX_COPIES_AT_ONCE || closed) {
                 return;
             }
@@ -180,27 +205,23 @@ final class MirrorQueue implements AutoCloseable {
     }
 
     /** Copies to each mirror still missing the blob, shrinking the entry as they succeed; deletes it at the end. */
-    private Future<Void> drain(Path file, Pending p) {
-        Entry entry = p.entry;
+    private Future<Void> drain(String id, Pending p) {
+        MirrorEntry entry = p.entry;
         if (entry.mirrors().isEmpty()) {
-            return vertx.executeBlocking(() -> Files.deleteIfExists(file), false).mapEmpty();
+            return spool.remove(id);
         }
         String mirror = entry.mirrors().get(0);
         return copy(entry, mirror)
                 .onComplete(r -> events.copied(backend, mirror, r.succeeded()))
                 .compose(v -> {
-                    Entry rest = entry.without(mirror);
+                    MirrorEntry rest = entry.without(mirror);
                     p.entry = rest;
-                    return rest.mirrors().isEmpty() ? Future.<Void>succeededFuture()
-                            : vertx.executeBlocking(() -> {
-                                publish(file, rest);
-                                return null;
-                            }, false).mapEmpty();
+                    return rest.mirrors().isEmpty() ? Future.<Void>succeededFuture() : spool.replace(id, rest);
                 })
-                .compose(v -> drain(file, p));
+                .compose(v -> drain(id, p));
     }
 
-    private Future<Void> copy(Entry entry, String mirrorName) {
+    private Future<Void> copy(MirrorEntry entry, String mirrorName) {
         BlobSink mirror = mirrors.get(mirrorName);
         if (mirror == null) {
             LOG.warn("blob backend {}: {} is no longer one of its mirrors; blob {} is not copied there", backend,
@@ -218,7 +239,7 @@ final class MirrorQueue implements AutoCloseable {
                 }));
     }
 
-    private Future<Void> copy(StoredBlob source, Entry entry, BlobSink mirror) {
+    private Future<Void> copy(StoredBlob source, MirrorEntry entry, BlobSink mirror) {
         BlobMeta meta = new BlobMeta(entry.blobId(), entry.filename(), entry.mime(), null, null);
         return mirror.open(meta).compose(writer -> {
             CopyStream stream = new CopyStream(writer);
@@ -234,7 +255,7 @@ final class MirrorQueue implements AutoCloseable {
     }
 
     /** A copy made before a crash (or by an earlier attempt) is not made again. */
-    static Future<Boolean> has(BlobSink mirror, Entry entry) {
+    static Future<Boolean> has(BlobSink mirror, MirrorEntry entry) {
         return find(mirror, entry.blobId(), entry.sha256())
                 .map(found -> found.filter(b -> entry.sha256() == null || entry.sha256().equals(b.ref().sha256())).isPresent());
     }
@@ -245,13 +266,13 @@ final class MirrorQueue implements AutoCloseable {
                 ? Future.succeededFuture(found) : mirror.find(sha256));
     }
 
-    @Override
-    public void close() {
+    /** Stops copying and lets go of the spool's entries (they stay there for the next run); completes once let go. */
+    Future<Void> close() {
         closed = true;
         context.runOnContext(v -> {
-            if (timer >= 0) {
-                vertx.cancelTimer(timer);
-            }
+            vertx.cancelTimer(tickTimer);
+            vertx.cancelTimer(rescanTimer);
         });
+        return spool.release();
     }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,27 @@ public final class MirroredBlobSink implements BlobSink {
     private final MirrorQueue queue;
     private volatile Map<String, BlobSink> mirrors = Map.of();
 
-    public MirroredBlobSink(Vertx vertx, BlobSink primary, List<String> mirrorNames, Path spool, MirrorEvents events)
-            throws IOException {
+    /**
+     * A local primary keeps its spool in {@code folder}, beside its blobs. An S3 primary keeps it in its
+     * own bucket, shared by all replicas and outliving any pod ({@code lease}: how long a replica's
+     * heartbeat may go unrenewed before the others take over its copies); entries an earlier version
+     * left in {@code folder} are moved there.
+     */
+    public MirroredBlobSink(Vertx vertx, BlobSink primary, List<String> mirrorNames, Path folder, Duration lease,
+            MirrorEvents events) throws IOException {
         this.primary = primary;
         this.mirrorNames = List.copyOf(mirrorNames);
-        this.queue = new MirrorQueue(vertx, primary.name(), spool, primary, events);
+        MirrorSpool spool;
+        MirrorSpool movedFrom = null;
+        if (primary instanceof S3BlobSink bucket) {
+            spool = new BucketMirrorSpool(bucket, lease);
+            if (FolderMirrorSpool.holdsEntries(folder)) {
+                movedFrom = new FolderMirrorSpool(vertx, folder);
+            }
+        } else {
+            spool = new FolderMirrorSpool(vertx, folder);
+        }
+        this.queue = new MirrorQueue(vertx, primary.name(), spool, movedFrom, primary, events);
     }
 
     /** The backend's own store, without mirroring. */
@@ -84,8 +101,8 @@ public final class MirroredBlobSink implements BlobSink {
 
     @Override
     public void close() {
-        queue.close();
-        primary.close();
+        // An S3 primary's spool lets go through the primary's own client: close that after.
+        queue.close().onComplete(released -> primary.close());
     }
 
     /** Commits to the primary, then records the copies owed before the commit counts as done. */

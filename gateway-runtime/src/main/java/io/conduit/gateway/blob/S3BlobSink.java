@@ -130,7 +130,12 @@ public final class S3BlobSink implements BlobSink {
     }
 
     String indexKey(String blobId) {
-        return prefix + INTERNAL + "blobs/" + blobId + ".json";
+        return internalKey("blobs/" + blobId + ".json");
+    }
+
+    /** A key of the gateway's own records, under the backend's prefix. */
+    String internalKey(String path) {
+        return prefix + INTERNAL + path;
     }
 
     /** Records where a template-keyed blob went; written after its bytes, before the client hears of it. */

@@ -34,6 +34,10 @@ public final class SinkFactory {
     /** Where the mirror spool of an S3 backend lives (a local backend keeps it beside its blobs). */
     public static final String DATA_DIR_PROPERTY = "conduit.dataDir";
     public static final String DATA_DIR_ENV = "CONDUIT_DATA_DIR";
+    public static final String MIRROR_LEASE_PROPERTY = "conduit.mirrorLeaseMillis";
+    public static final String MIRROR_LEASE_ENV = "CONDUIT_MIRROR_LEASE_MILLIS";
+    static final Duration DEFAULT_MIRROR_LEASE = Duration.ofMinutes(1);
+    static final Duration MIN_MIRROR_LEASE = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final MirrorEvents mirrorEvents;
@@ -53,7 +57,31 @@ public final class SinkFactory {
         return Path.of(dir == null || dir.isBlank() ? "data" : dir);
     }
 
-    /** One spool folder per backend: beside a local backend's blobs, else under the data folder. */
+    /**
+     * How long a replica's mirror heartbeat may go unrenewed before the others take over the copies it
+     * owed: system property, else environment, else a minute.
+     */
+    static Duration mirrorLease() {
+        String millis = System.getProperty(MIRROR_LEASE_PROPERTY, System.getenv(MIRROR_LEASE_ENV));
+        if (millis == null || millis.isBlank()) {
+            return DEFAULT_MIRROR_LEASE;
+        }
+        try {
+            Duration lease = Duration.ofMillis(Long.parseLong(millis.strip()));
+            if (lease.compareTo(MIN_MIRROR_LEASE) >= 0) {
+                return lease;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(MIRROR_LEASE_ENV + " (" + MIRROR_LEASE_PROPERTY + ") must be a number of"
+                + " milliseconds, at least " + MIN_MIRROR_LEASE.toMillis() + "; got " + millis);
+    }
+
+    /**
+     * One spool folder per backend: beside a local backend's blobs. An S3 backend keeps its spool in its
+     * bucket; this folder under the data folder is where earlier versions kept it.
+     */
     static Path mirrorSpool(BlobBackendConfig b) {
         return b.local() != null ? Path.of(b.local().path()).resolve(".mirror-spool")
                 : dataDir().resolve("mirror-spool").resolve(b.name());
@@ -158,7 +186,7 @@ public final class SinkFactory {
             return sink;
         }
         try {
-            return new MirroredBlobSink(vertx, sink, b.mirrors(), mirrorSpool(b), mirrorEvents);
+            return new MirroredBlobSink(vertx, sink, b.mirrors(), mirrorSpool(b), mirrorLease(), mirrorEvents);
         } catch (IOException | RuntimeException e) {
             sink.close();
             throw e;
