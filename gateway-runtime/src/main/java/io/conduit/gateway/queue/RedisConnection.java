@@ -56,8 +56,7 @@ public final class RedisConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
 
     private final VertxInternal vertx;
-    /** Timer and computation pool shared by the lanes; each lane gets its own event loop. */
-    /** Shared by the lanes' resources, which therefore leave them running when shut down; closed last, by us. */
+    /** Timer and event executors shared by the lanes (each lane has its own event loop); closed last, by us. */
     private final HashedWheelTimer timer = new HashedWheelTimer(new DefaultThreadFactory("lettuce-timer", true));
     private final EventExecutorGroup executors = new DefaultEventExecutorGroup(1, new DefaultThreadFactory("lettuce-events", true));
     private final ClientOptions options;
