@@ -240,6 +240,41 @@ class MirrorIT {
     }
 
     @Test
+    void aReplicaTakesOverTheCopiesOfOneThatDiedOnceItsHeartbeatIsOlderThanTheLease() throws Exception {
+        System.setProperty(SinkFactory.MIRROR_LEASE_PROPERTY, "2000");
+        try {
+            S3Fixture primary = new S3Fixture(TestServers.s3());
+            toClose.add(primary);
+            System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("pod-1").toString());
+            GatewayHarness survivor = gateway(s3PrimaryRules(primary));
+            System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("pod-2").toString());
+            GatewayHarness dying = gateway(s3PrimaryRules(primary));
+            mirrorServer.stop();
+            byte[] content = randomBytes(40_000, 36);
+            HttpResponse<String> upload = dying.post("/upload", "application/octet-stream", content);
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+            String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
+            List<String> owed = spoolEntries(primary, "store");
+            assertThat(owed).hasSize(1);
+            String dyingOwner = owed.get(0).split("/")[4];
+            dying.close();
+            toClose.remove(dying);
+            // As if it had died: its heartbeat stays behind, at its last beat.
+            primary.sdk.putObject(b -> b.bucket(primary.bucket).key(".conduit/mirror-spool/store/owners/" + dyingOwner),
+                    software.amazon.awssdk.core.async.AsyncRequestBody.fromString("{}")).join();
+            mirrorServer.start();
+
+            assertThat(GatewayHarness.eventually(CATCH_UP, () -> locations(survivor, "store", blobId).get("archive")))
+                    .as("the surviving replica makes the dead one's copy").isTrue();
+            assertThat(sha256(mirrorCopy())).isEqualTo(sha256(content));
+            assertThat(GatewayHarness.eventually(CATCH_UP, () -> spoolEntries(primary, "store").isEmpty())).isTrue();
+            assertThat(primary.keys()).noneMatch(k -> k.contains(dyingOwner));
+        } finally {
+            System.clearProperty(SinkFactory.MIRROR_LEASE_PROPERTY);
+        }
+    }
+
+    @Test
     void copiesAnEarlierVersionSpooledInTheDataFolderMoveIntoTheBucket() throws Exception {
         S3Fixture primary = new S3Fixture(TestServers.s3());
         toClose.add(primary);
