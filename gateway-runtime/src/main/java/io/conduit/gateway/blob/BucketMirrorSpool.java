@@ -65,11 +65,14 @@ final class BucketMirrorSpool implements MirrorSpool {
 
     /** The host (the pod's name under the operator) and a random part: one per run. */
     private static String ownerName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "gateway";
+        // HOSTNAME first: a pod's name, with no name lookup that a broken resolver could hold up.
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "gateway";
+            }
         }
         String clean = host.replaceAll("[^A-Za-z0-9.-]", "-");
         return (clean.isEmpty() ? "gateway" : clean) + "-" + UUID.randomUUID().toString().substring(0, 8);
