@@ -101,7 +101,7 @@ final class BucketMirrorSpool implements MirrorSpool {
 
     /** Renews the heartbeat; after {@link #release()}, does nothing, so a late one cannot bring it back. */
     @Override
-    public Future<Void> keepAlive() {
+    public synchronized Future<Void> keepAlive() {
         if (released) {
             return Future.succeededFuture();
         }
@@ -231,11 +231,16 @@ final class BucketMirrorSpool implements MirrorSpool {
         return S3BlobSink.call(context, s3().getObject(b -> b.bucket(bucket.bucket()).key(key),
                         AsyncResponseTransformer.toBytes()))
                 .map(bytes -> {
+                    MirrorEntry entry;
                     try {
-                        return ConfigJson.MAPPER.readValue(bytes.asByteArray(), MirrorEntry.class);
+                        entry = ConfigJson.MAPPER.readValue(bytes.asByteArray(), MirrorEntry.class);
                     } catch (IOException e) {
                         throw new UnreadableEntry(e.getMessage(), e);
                     }
+                    if (!MirrorEntry.isComplete(entry)) {
+                        throw new UnreadableEntry("it names no blob or no mirrors", null);
+                    }
+                    return entry;
                 })
                 .recover(e -> S3BlobSink.isMissing(e) ? Future.succeededFuture(null) : Future.failedFuture(e));
     }
@@ -296,9 +301,12 @@ final class BucketMirrorSpool implements MirrorSpool {
      */
     @Override
     public Future<Void> release() {
-        released = true;
-        // After the last heartbeat PUT, so that it cannot land after the delete.
-        Future<Void> done = lastBeat.transform(beat -> delete(heartbeatKey(owner)));
+        Future<Void> done;
+        synchronized (this) {
+            released = true;
+            // After the last heartbeat PUT (none can start now), so that it cannot land after the delete.
+            done = lastBeat.transform(beat -> delete(heartbeatKey(owner)));
+        }
         if (!Context.isOnEventLoopThread()) {
             try {
                 done.toCompletionStage().toCompletableFuture().get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);

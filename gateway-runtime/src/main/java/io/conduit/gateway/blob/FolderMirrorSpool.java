@@ -4,29 +4,35 @@ import io.conduit.config.ConfigJson;
 import io.conduit.gateway.storage.DurableFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A spool folder, one small JSON file per entry, forced to disk (file and folder) before it counts.
- * Only this gateway reads it, so it is read once, at start. File work runs on worker threads.
+ * Read at start, then every half minute for entries no queue of this process holds. File work runs on
+ * worker threads.
  */
 final class FolderMirrorSpool implements MirrorSpool {
     private static final Logger LOG = LoggerFactory.getLogger(FolderMirrorSpool.class);
+    private static final Duration RESCAN = Duration.ofSeconds(30);
+    private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
     private final Vertx vertx;
     private final Path dir;
-    private final AtomicBoolean read = new AtomicBoolean();
 
     /** Creates the folder now, so a backend whose spool cannot be written is refused with its config. Blocking. */
     FolderMirrorSpool(Vertx vertx, Path dir) throws IOException {
@@ -49,29 +55,25 @@ final class FolderMirrorSpool implements MirrorSpool {
         }
     }
 
-    /** The whole folder, on the first call only: nobody else writes it. */
+    /**
+     * The folder's entries this queue does not hold. Read at start and again now and then: after a
+     * reload that rebuilt the backend, the retiring queue may still write entries here after the new
+     * one first looked.
+     */
     @Override
     public Future<Void> adopt(Set<String> held, Consumer<Held> take) {
-        if (!read.compareAndSet(false, true)) {
-            return Future.succeededFuture();
-        }
         return vertx.executeBlocking(() -> {
             List<Held> found = new ArrayList<>();
+            List<Path> names;
             try (var files = Files.list(dir)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    String name = f.getFileName().toString();
-                    if (name.endsWith(".part")) {
-                        Files.deleteIfExists(f); // never published: its upload was not answered 2xx
-                    } else if (name.endsWith(".json") && !held.contains(name)) {
-                        try {
-                            found.add(new Held(name, ConfigJson.MAPPER.readValue(f.toFile(), MirrorEntry.class)));
-                        } catch (IOException e) {
-                            // Set aside, not deleted: a person may still make out which blob it meant.
-                            LOG.warn("mirror spool {}: entry {} is unreadable, set aside as {}.unreadable: {}", dir, name,
-                                    name, e.getMessage());
-                            Files.move(f, f.resolveSibling(name + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
-                        }
-                    }
+                names = files.toList();
+            }
+            for (Path f : names) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".part")) {
+                    deleteIfAbandoned(f);
+                } else if (name.endsWith(".json") && !held.contains(name)) {
+                    read(f).ifPresent(entry -> found.add(new Held(name, entry)));
                 }
             }
             return found;
@@ -81,9 +83,48 @@ final class FolderMirrorSpool implements MirrorSpool {
         });
     }
 
+    /** A {@code .part} file is written and renamed within moments; one left for long was never published (no 2xx). */
+    private static void deleteIfAbandoned(Path part) {
+        try {
+            if (Files.getLastModifiedTime(part).toInstant().isBefore(Instant.now().minus(ABANDONED_AFTER))) {
+                Files.deleteIfExists(part);
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or not ours to delete: either way nothing to do
+        }
+    }
+
+    /** The entry in {@code file}; empty when it is gone (drained meanwhile) or unreadable (then set aside). */
+    private Optional<MirrorEntry> read(Path file) {
+        String name = file.getFileName().toString();
+        try {
+            MirrorEntry entry = ConfigJson.MAPPER.readValue(file.toFile(), MirrorEntry.class);
+            if (MirrorEntry.isComplete(entry)) {
+                return Optional.of(entry);
+            }
+            setAside(file, "it names no blob or no mirrors");
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            // drained and deleted since the folder was listed
+        } catch (IOException e) {
+            setAside(file, e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** Kept, not deleted: a person may still make out which blob it meant. */
+    private void setAside(Path file, String why) {
+        String name = file.getFileName().toString();
+        LOG.warn("mirror spool {}: entry {} is unreadable, set aside as {}.unreadable: {}", dir, name, name, why);
+        try {
+            Files.move(file, file.resolveSibling(name + ".unreadable"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("mirror spool {}: cannot set {} aside: {}", dir, name, e.getMessage());
+        }
+    }
+
     @Override
     public long rescanMillis() {
-        return 0;
+        return RESCAN.toMillis();
     }
 
     @Override

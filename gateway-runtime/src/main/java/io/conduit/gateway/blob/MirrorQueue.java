@@ -180,7 +180,8 @@ final class MirrorQueue {
             if (!p.running && p.dueAt <= now) {
                 p.running = true;
                 running.incrementAndGet();
-                drain(e.getKey(), p).onComplete(done -> {
+                // Through a future, so that a throw in drain ends this attempt rather than the slot for good.
+                Future.<Void>succeededFuture().compose(v -> drain(e.getKey(), p)).onComplete(done -> {
                     running.decrementAndGet();
                     p.running = false;
                     if (done.succeeded()) {

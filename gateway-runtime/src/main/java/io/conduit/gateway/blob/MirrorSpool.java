@@ -15,10 +15,11 @@ interface MirrorSpool {
 
     /**
      * Hands over, each as soon as it is taken, the entries this queue should work and does not hold yet
-     * ({@code held}: the ids it holds): on the first call, what an earlier run of this gateway left; for
-     * a spool other gateways share, also those of gateways that stopped, on any call. An entry that
-     * cannot be taken now is logged and left for a later call; the future fails only when the spool
-     * cannot be read at all.
+     * ({@code held}: the ids it holds): at start, what an earlier run left; later, what another queue
+     * of this process wrote (a reload that rebuilt the backend) and, for a spool other gateways share,
+     * the entries of gateways that stopped. An entry that cannot be taken now is logged and left for a
+     * later call; one that cannot be parsed is set aside. The future fails only when the spool cannot
+     * be read at all.
      */
     Future<Void> adopt(Set<String> held, Consumer<Held> take);
 

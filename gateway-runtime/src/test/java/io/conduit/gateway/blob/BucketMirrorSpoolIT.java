@@ -174,14 +174,18 @@ class BucketMirrorSpoolIT {
         String junk = "team-a/.conduit/mirror-spool/store/entries/" + old.owner() + "/0-junk.json";
         bucket.clients().client().putObject(b -> b.bucket(bucket.bucket()).key(junk), AsyncRequestBody.fromString("{not json"))
                 .join();
+        String empty = "team-a/.conduit/mirror-spool/store/entries/" + old.owner() + "/1-empty.json";
+        bucket.clients().client().putObject(b -> b.bucket(bucket.bucket()).key(empty), AsyncRequestBody.fromString("{}"))
+                .join();
         await(old.release());
 
         BucketMirrorSpool next = new BucketMirrorSpool(bucket, LONG_LEASE);
         await(next.keepAlive());
 
         assertThat(adopt(next)).containsExactly(new MirrorSpool.Held(id, entry));
-        assertThat(keys()).contains("team-a/.conduit/mirror-spool/store/unreadable/entries/" + old.owner() + "/0-junk.json")
-                .doesNotContain(junk);
+        assertThat(keys()).contains("team-a/.conduit/mirror-spool/store/unreadable/entries/" + old.owner() + "/0-junk.json",
+                        "team-a/.conduit/mirror-spool/store/unreadable/entries/" + old.owner() + "/1-empty.json")
+                .doesNotContain(junk, empty);
     }
 
     @Test
