@@ -18,7 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -39,8 +41,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * than the lease (it died): it writes each under its own name and deletes the old. Ages are measured
  * against this queue's own fresh heartbeat, so they are all the store's clock. A queue adopts from
  * stale owners only after a whole lease of heartbeats of its own, so an outage of the store, which
- * stales every heartbeat, does not make everyone take everyone's work. Two queues adopting the same
- * entry at once only copy twice: a copy already in the mirror is not made again.
+ * stales every heartbeat, does not make everyone take everyone's work. Queues adopting the same entry
+ * at once copy it more than once at worst: a copy already in the mirror is not made again.
  */
 final class BucketMirrorSpool implements MirrorSpool {
     private static final Logger LOG = LoggerFactory.getLogger(BucketMirrorSpool.class);
@@ -160,48 +162,47 @@ final class BucketMirrorSpool implements MirrorSpool {
         return Duration.between(beat, now).compareTo(lease) > 0;
     }
 
+    /** This queue's own entries that it does not hold: handed over in place. */
     private Future<Void> takeOwn(Set<String> held, Consumer<Held> take) {
-        String folder = "entries/" + owner + "/";
-        return list(folder, false).compose(found -> {
-            Future<Void> chain = Future.succeededFuture();
-            for (S3Object o : found.objects()) {
-                String id = o.key().substring((root + folder).length());
-                if (!held.contains(id) && !id.isEmpty() && !id.endsWith("/")) {
-                    chain = chain.compose(v -> read(o.key()).onSuccess(entry -> {
-                        if (entry != null && !held.contains(id)) {
-                            take.accept(new Held(id, entry));
-                        }
-                    }).<Void>mapEmpty().recover(e -> skip(o.key(), e)));
-                }
-            }
-            return chain;
+        return eachEntry(owner, id -> !held.contains(id), (id, entry) -> {
+            take.accept(new Held(id, entry));
+            return Future.succeededFuture();
         });
     }
 
     /** Moves each of {@code who}'s entries under this queue's name (written here, then deleted there). */
     private Future<Void> takeFrom(String who, Consumer<Held> take) {
-        String folder = "entries/" + who + "/";
         int[] taken = {0};
+        return eachEntry(who, id -> true, (id, entry) -> write(entryKey(owner, id), entry)
+                .compose(w -> delete(entryKey(who, id)))
+                .onSuccess(d -> {
+                    taken[0]++;
+                    take.accept(new Held(id, entry));
+                })).compose(v -> delete(heartbeatKey(who))).onSuccess(v -> {
+                    if (taken[0] > 0) {
+                        LOG.info("blob backend {}: took over {} mirror copies owed by {}", bucket.name(), taken[0], who);
+                    }
+                });
+    }
+
+    /**
+     * Reads {@code who}'s entries one after the other ({@code wanted} says which, by id) and hands each
+     * to {@code then}; an entry gone meanwhile is passed over, one that fails is skipped.
+     */
+    private Future<Void> eachEntry(String who, Predicate<String> wanted, BiFunction<String, MirrorEntry, Future<Void>> then) {
+        String folder = "entries/" + who + "/";
         return list(folder, false).compose(found -> {
             Future<Void> chain = Future.succeededFuture();
             for (S3Object o : found.objects()) {
                 String id = o.key().substring((root + folder).length());
-                if (id.isEmpty() || id.endsWith("/")) {
-                    continue; // a folder marker some consoles create
+                // An empty name or one ending in "/": a folder marker some consoles create.
+                if (!id.isEmpty() && !id.endsWith("/") && wanted.test(id)) {
+                    chain = chain.compose(v -> read(o.key())
+                            .compose(entry -> entry == null ? Future.<Void>succeededFuture() : then.apply(id, entry))
+                            .recover(e -> skip(o.key(), e)));
                 }
-                chain = chain.compose(v -> read(o.key()).compose(entry -> entry == null ? Future.<Void>succeededFuture()
-                        : write(entryKey(owner, id), entry)
-                                .compose(w -> delete(o.key()))
-                                .onSuccess(d -> {
-                                    taken[0]++;
-                                    take.accept(new Held(id, entry));
-                                })).recover(e -> skip(o.key(), e)));
             }
             return chain;
-        }).compose(v -> delete(heartbeatKey(who))).onSuccess(v -> {
-            if (taken[0] > 0) {
-                LOG.info("blob backend {}: took over {} mirror copies owed by {}", bucket.name(), taken[0], who);
-            }
         });
     }
 

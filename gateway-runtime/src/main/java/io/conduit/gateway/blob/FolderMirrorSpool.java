@@ -41,10 +41,6 @@ final class FolderMirrorSpool implements MirrorSpool {
         Files.createDirectories(this.dir);
     }
 
-    Path dir() {
-        return dir;
-    }
-
     /** Whether the folder holds entries (for a spool that moved elsewhere). Blocking. */
     static boolean holdsEntries(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {

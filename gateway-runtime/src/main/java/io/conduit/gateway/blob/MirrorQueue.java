@@ -86,14 +86,11 @@ final class MirrorQueue {
                 }
                 // Heartbeats and copies run from now on; a long first takeover must not hold them up.
                 tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
-                long every = spool.rescanMillis();
-                if (every > 0) {
-                    rescanTimer = vertx.setPeriodic(every, id -> {
-                        if (!closed) {
-                            spool.keepAlive().onComplete(beat -> rescan());
-                        }
-                    });
-                }
+                rescanTimer = vertx.setPeriodic(spool.rescanMillis(), id -> {
+                    if (!closed) {
+                        spool.keepAlive().onComplete(beat -> rescan());
+                    }
+                });
                 spool.keepAlive().onComplete(beat -> moveOver().onComplete(moved -> rescan()));
             });
         }
@@ -134,21 +131,24 @@ final class MirrorQueue {
         if (closed || !scanning.compareAndSet(false, true)) {
             return;
         }
-        int before = pending.size();
-        spool.adopt(pending.keySet(), h -> track(h.id(), h.entry()))
+        int[] resumed = {0};
+        spool.adopt(pending.keySet(), h -> resumed[0] += track(h.id(), h.entry()) ? 1 : 0)
                 .onFailure(e -> LOG.warn("blob backend {}: cannot read its mirror spool: {}", backend, e.getMessage()))
                 .onComplete(done -> {
                     scanning.set(false);
-                    if (pending.size() > before) {
-                        LOG.info("blob backend {}: resuming {} pending mirror copies", backend, pending.size() - before);
+                    if (resumed[0] > 0) {
+                        LOG.info("blob backend {}: resuming {} pending mirror copies", backend, resumed[0]);
                     }
                 });
     }
 
-    private void track(String id, MirrorEntry entry) {
-        if (pending.putIfAbsent(id, new Pending(entry)) == null) {
-            events.pending(backend, pending.size());
+    /** Starts working an entry unless it already is; says whether it was new. */
+    private boolean track(String id, MirrorEntry entry) {
+        if (pending.putIfAbsent(id, new Pending(entry)) != null) {
+            return false;
         }
+        events.pending(backend, pending.size());
+        return true;
     }
 
     /** Records that {@code ref} is owed to {@code targets}; completes once the record is durable. */

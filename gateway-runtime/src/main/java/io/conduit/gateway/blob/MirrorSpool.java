@@ -23,7 +23,7 @@ interface MirrorSpool {
      */
     Future<Void> adopt(Set<String> held, Consumer<Held> take);
 
-    /** How often {@link #adopt()} and {@link #keepAlive()} are worth calling again; zero: never. */
+    /** How often {@link #adopt} and {@link #keepAlive()} are worth calling again. */
     long rescanMillis();
 
     /** Tells gateways sharing the spool that this one still works its entries. */

@@ -31,7 +31,7 @@ import java.util.Map;
  * the event loop.
  */
 public final class SinkFactory {
-    /** Where the mirror spool of an S3 backend lives (a local backend keeps it beside its blobs). */
+    /** The gateway's data folder: where versions before the bucket spool kept an S3 backend's mirror spool. */
     public static final String DATA_DIR_PROPERTY = "conduit.dataDir";
     public static final String DATA_DIR_ENV = "CONDUIT_DATA_DIR";
     public static final String MIRROR_LEASE_PROPERTY = "conduit.mirrorLeaseMillis";
