@@ -90,6 +90,19 @@ class MirrorIT {
         return gw;
     }
 
+    /** Uploads {@code content}, which the primary must take (201); its blobId. */
+    private static String upload(GatewayHarness gw, byte[] content) throws Exception {
+        HttpResponse<String> upload = gw.post("/upload", "application/octet-stream", content);
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        return GatewayHarness.json(upload).at("/blobRef/blobId").asText();
+    }
+
+    /** Stops a gateway before the test ends (a pod that goes away). */
+    private void stopGateway(GatewayHarness gw) {
+        gw.close();
+        toClose.remove(gw);
+    }
+
     private static Map<String, Boolean> locations(GatewayHarness gw, String backend, String blobId) throws Exception {
         HttpResponse<String> r = gw.get("/v1/blobs/" + backend + "/" + blobId + "/meta");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -158,11 +171,8 @@ class MirrorIT {
         GatewayHarness first = gateway(localPrimaryRules());
         mirrorServer.stop();
         byte[] content = randomBytes(70_000, 32);
-        HttpResponse<String> upload = first.post("/upload", "application/octet-stream", content);
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-        String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
-        first.close();
-        toClose.remove(first);
+        String blobId = upload(first, content);
+        stopGateway(first);
         assertThat(spoolEntries()).as("still owed when the gateway stopped").hasSize(1);
 
         mirrorServer.start();
@@ -218,12 +228,9 @@ class MirrorIT {
         GatewayHarness first = gateway(s3PrimaryRules(primary));
         mirrorServer.stop();
         byte[] content = randomBytes(PART + 99, 34);
-        HttpResponse<String> upload = first.post("/upload", "application/octet-stream", content);
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-        String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
+        String blobId = upload(first, content);
         assertThat(spoolEntries(primary, "store")).as("the owed copy is in the primary's bucket").hasSize(1);
-        first.close();
-        toClose.remove(first);
+        stopGateway(first);
 
         // A rollout: the replacement pod starts with an empty data folder, the mirror is back.
         mirrorServer.start();
@@ -251,14 +258,11 @@ class MirrorIT {
             GatewayHarness dying = gateway(s3PrimaryRules(primary));
             mirrorServer.stop();
             byte[] content = randomBytes(40_000, 36);
-            HttpResponse<String> upload = dying.post("/upload", "application/octet-stream", content);
-            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-            String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
+            String blobId = upload(dying, content);
             List<String> owed = spoolEntries(primary, "store");
             assertThat(owed).hasSize(1);
             String dyingOwner = owed.get(0).split("/")[4];
-            dying.close();
-            toClose.remove(dying);
+            stopGateway(dying);
             // As if it had died: its heartbeat stays behind, at its last beat.
             primary.sdk.putObject(b -> b.bucket(primary.bucket).key(".conduit/mirror-spool/store/owners/" + dyingOwner),
                     software.amazon.awssdk.core.async.AsyncRequestBody.fromString("{}")).join();
@@ -282,11 +286,8 @@ class MirrorIT {
         mirrorServer.stop();
         GatewayHarness before = gateway(s3PrimaryRules(primary));
         byte[] content = randomBytes(70_000, 35);
-        HttpResponse<String> upload = before.post("/upload", "application/octet-stream", content);
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
-        String blobId = GatewayHarness.json(upload).at("/blobRef/blobId").asText();
-        before.close();
-        toClose.remove(before);
+        String blobId = upload(before, content);
+        stopGateway(before);
         // What an earlier version left: the entry as a file in the data folder, none in the bucket.
         Path oldSpool = root.resolve("data").resolve("mirror-spool").resolve("store");
         Files.createDirectories(oldSpool);
