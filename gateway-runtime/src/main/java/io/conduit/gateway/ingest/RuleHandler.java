@@ -315,7 +315,7 @@ public final class RuleHandler {
                 data.tenant(),
                 data.exchange().trace().traceparent(),
                 data.exchange().trace().tracestate(),
-                key == null ? IdempotencyKey.forRetries() : IdempotencyKey.client(key, BodyFingerprint.of(body.tree())));
+                key == null ? IdempotencyKey.forRetries(deadline) : IdempotencyKey.client(key, BodyFingerprint.of(body.tree())));
         return Retry.withBackoff(vertx, deadline, () -> data.exchange().timedWrite(sink.name(), "queue",
                         () -> sink.send(message)), () -> data.exchange().metrics().retry(sink.name()))
                 .recover(e -> {
@@ -399,7 +399,7 @@ public final class RuleHandler {
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         Exchange exchange = data.exchange();
         QueueMessage message = new QueueMessage(to, null, to, envelope, JobOptions.NONE, data.requestId(), "application/json",
-                data.tenant(), exchange.trace().traceparent(), exchange.trace().tracestate(), IdempotencyKey.forRetries());
+                data.tenant(), exchange.trace().traceparent(), exchange.trace().tracestate(), IdempotencyKey.forRetries(deadline));
         return Retry.withBackoff(vertx, deadline, () -> exchange.timedWrite(sink.name(), "queue", () -> sink.send(message)),
                 () -> exchange.metrics().retry(sink.name())).<Void>mapEmpty().recover(failure -> {
             QueueBackendConfig.JobDefaults d = backend.jobDefaults() == null ? QueueBackendConfig.JobDefaults.NONE
@@ -418,7 +418,7 @@ public final class RuleHandler {
             dead.set("envelope", envelope);
             QueueMessage deadLetter = new QueueMessage(dlq, null, dlq, dead, JobOptions.NONE, data.requestId(),
                     "application/json", data.tenant(), exchange.trace().traceparent(), exchange.trace().tracestate(),
-                    IdempotencyKey.forRetries());
+                    IdempotencyKey.forRetries(deadline));
             exchange.backendEvent(sink.name(), "dead-letter", "follow-up envelope to " + to + " failed, sending it to " + dlq,
                     failure);
             return Retry.withBackoff(vertx, deadline, () -> exchange.timedWrite(sink.name(), "queue",

@@ -52,7 +52,7 @@ public final class BullmqQueueSink implements QueueSink {
         List<String> args = List.of(keys.base(), job.customId() == null ? "" : job.customId(), job.name(),
                 Long.toString(now), job.data(), job.opts(), Long.toString(job.delay()), Integer.toString(job.priority()),
                 job.lifo() ? "1" : "", idempotency.fingerprint(), idempotency.attempt(),
-                Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis)),
+                Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis, now)),
                 IdempotencyRecord.kept(idempotency, template));
         return RedisCalls.call(vertx, redis, "queue backend " + name + " did not take the job",
                         r -> ADD.run(r, scriptKeys, args))

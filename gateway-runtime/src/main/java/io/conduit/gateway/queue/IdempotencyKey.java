@@ -1,5 +1,6 @@
 package io.conduit.gateway.queue;
 
+import io.conduit.config.EdgeConfig;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -9,16 +10,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * body, so a repeat with another body can be refused. Without one, the gateway still makes up a key
  * per message, so its own retries of a write whose answer was lost never store the message twice.
  * {@code attempt} is unique per message: a store that finds its own attempt in a record knows it is
- * looking at the gateway's retry, not at a client's repeat.
+ * looking at the gateway's retry, not at a client's repeat. {@code retriesEndMillis} (epoch millis) is when
+ * the gateway stops retrying a made-up key's message, its request deadline: its record need not live much
+ * longer (a client's key is kept for the backend's ttl instead, and has 0 here).
  */
-public record IdempotencyKey(String value, String fingerprint, boolean fromClient, String attempt) {
+public record IdempotencyKey(String value, String fingerprint, boolean fromClient, String attempt, long retriesEndMillis) {
     public static IdempotencyKey client(String value, String fingerprint) {
-        return new IdempotencyKey(value, fingerprint, true, random());
+        return new IdempotencyKey(value, fingerprint, true, random(), 0);
     }
 
-    public static IdempotencyKey forRetries() {
+    /** A key of the gateway's own for a message retried until {@code deadlineMillis} (epoch millis). */
+    public static IdempotencyKey forRetries(long deadlineMillis) {
         String attempt = random();
-        return new IdempotencyKey(attempt, "", false, attempt);
+        return new IdempotencyKey(attempt, "", false, attempt, deadlineMillis);
+    }
+
+    /** As above, for a send without a request of its own: retried for as long as a request would be by default. */
+    public static IdempotencyKey forRetries() {
+        return forRetries(System.currentTimeMillis() + EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis());
     }
 
     /**

@@ -55,7 +55,7 @@ public final class StreamsQueueSink implements QueueSink {
                 message.queue(), "waiting", Instant.ofEpochMilli(now).toString(), priority, null, null,
                 IdempotencyRecord.MESSAGE_ID, false);
         List<String> args = new ArrayList<>(List.of(maxLen == null ? "" : maxLen.toString(), idempotency.fingerprint(),
-                idempotency.attempt(), Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis)),
+                idempotency.attempt(), Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis, now)),
                 IdempotencyRecord.kept(idempotency, template)));
         args.addAll(fields(message, jobId, now));
         List<String> scriptKeys = List.of(keys.stream(), keys.record(idempotency));

@@ -55,4 +55,17 @@ class IdempotencyRecordTest {
         assertThat(retry.duplicate()).isFalse();
         assertThat(IdempotencyRecord.idOf("fp\n" + key.attempt() + "\n" + stored)).isEqualTo("5-1");
     }
+
+    @Test
+    void aClientKeyIsKeptForTheBackendsTtlAndARetryKeyUntilItsRequestsRetriesAreOverPlusTheMargin() {
+        long now = 1_000_000;
+        long margin = IdempotencyRecord.RETRY_KEY_MARGIN.toMillis();
+
+        assertThat(IdempotencyRecord.ttlMillis(IdempotencyKey.client("k", "fp"), 86_400_000, now)).isEqualTo(86_400_000);
+        assertThat(IdempotencyRecord.ttlMillis(IdempotencyKey.forRetries(now + 30_000), 86_400_000, now))
+                .isEqualTo(30_000 + margin);
+        assertThat(IdempotencyRecord.ttlMillis(IdempotencyKey.forRetries(now - 5_000), 86_400_000, now))
+                .as("a send after the deadline (a retry racing it) still leaves its record for the margin")
+                .isEqualTo(margin);
+    }
 }
