@@ -131,7 +131,7 @@ for target in "${targets[@]}"; do
     read -r pair_rps _ < <(run_wrk "$bare_url" "$duration")
   fi
   # CPU microseconds per request of the flat-out pass, by process: where the two cores went.
-  cost=$(python3 -c "n = $max_requests; print(f'{1e6 * $wrk_cpu / n:.0f} {1e6 * ($server1 - $server0) / $hz / n:.0f} ' + ('-' if '$backend_pid' == '-' else f'{1e6 * ($backend1 - $backend0) / $hz / n:.0f}'))")
+  cost=$(python3 -c "n = $max_requests; print(f'{1e6 * $wrk_cpu / n:.1f} {1e6 * ($server1 - $server0) / $hz / n:.1f} ' + ('-' if '$backend_pid' == '-' else f'{1e6 * ($backend1 - $backend0) / $hz / n:.1f}'))")
   half=$(python3 -c "print(int($max_rps / 2))")
   # Each connection runs request, response, pause: rate = connections / (pause + latency). A short
   # pass at the naive pause measures the latency part; the real pass subtracts it.
@@ -164,4 +164,16 @@ steal_pct=$(python3 -c "print(f'{100 * ($steal1 - $steal0) / max(1, $total1 - $t
   read -r _ s_rps _ _ _ _ s_p99 _ _ _ _ _ s_pair <<< "$streams"
   echo
   echo "target (redis-streams >= 50% of the bare pass right after it, p99 < 10 ms at half rate): $(python3 -c "print('met' if $s_rps >= 0.5 * $s_pair and $s_p99 < 10 else 'NOT met')")"
+  # What 50% leaves the gateway on these shared cores: at half the bare rate, even with every cycle of
+  # every core in use, a message may cost cores x 1e6 / (bare req/s / 2) CPU µs in all; the client's and
+  # Redis's shares of it, measured in this run, are not the gateway's to spend.
+  read -r _ _ _ _ _ _ _ _ _ b_wrk b_server _ _ <<< "${results[0]}"
+  read -r _ _ _ _ _ _ _ _ _ s_wrk s_server s_redis _ <<< "$streams"
+  [ "$s_redis" = - ] && s_redis=0  # a Redis this script did not start runs elsewhere: its CPU is not these cores'
+  python3 -c "
+budget = $(nproc) * 1e6 / ($s_pair / 2); left = budget - $s_wrk - $s_redis
+busy = lambda rps, *us: f'{100 * rps * sum(us) / ($(nproc) * 1e6):.0f}%'
+print(f'CPU budget for 50%, in CPU µs per message: $(nproc) cores at half of {$s_pair:.0f} req/s allow {budget:.1f} in all; wrk took {$s_wrk} and Redis {$s_redis},'
+      f' leaving {left:.1f} for the gateway, which spent {$s_server}; the bare endpoint spends {$b_server} on the same HTTP exchange alone.'
+      f' Cores busy: bare pass {busy($bare_rps, $b_wrk, $b_server)}, streams pass {busy($s_rps, $s_wrk, $s_server, $s_redis)}.')"
 } | tee "$out"
