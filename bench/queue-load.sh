@@ -150,7 +150,7 @@ steal_pct=$(python3 -c "print(f'{100 * ($steal1 - $steal0) / max(1, $total1 - $t
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3)"
   echo "CPU stolen by the hypervisor during the run: $steal_pct of all CPU time (more than a few percent: the figures measured a starved machine)"
-  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass after ${warmup}s of warm-up, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client, Redis$([ -n "$kafka_bootstrap" ] && echo " and broker") on the same cores"
+  echo "load: wrk, 1 thread, $connections connections, ${duration}s per pass after ${warmup}s of warm-up, 1 KiB JSON bodies; gateway and bare endpoint -Xmx256m with $event_loops event loop(s) each; client$([ -z "${CONDUIT_BENCH_REDIS_URL:-}" ] && echo ", Redis")$([ -n "$kafka_bootstrap" ] && [ -z "${CONDUIT_BENCH_KAFKA_BOOTSTRAP:-}" ] && echo " and broker") on the same cores$([ -n "${CONDUIT_BENCH_REDIS_URL:-}" ] && echo "; Redis at CONDUIT_BENCH_REDIS_URL, its CPU not counted")"
   echo
   echo "| target | max req/s | % of bare | bare right after: req/s | % of it | p50 ms | p99 ms | half-rate req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU µs/req: wrk, server, backend |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -169,11 +169,13 @@ steal_pct=$(python3 -c "print(f'{100 * ($steal1 - $steal0) / max(1, $total1 - $t
   # Redis's shares of it, measured in this run, are not the gateway's to spend.
   read -r _ _ _ _ _ _ _ _ _ b_wrk b_server _ _ <<< "${results[0]}"
   read -r _ _ _ _ _ _ _ _ _ s_wrk s_server s_redis _ <<< "$streams"
-  [ "$s_redis" = - ] && s_redis=0  # a Redis this script did not start runs elsewhere: its CPU is not these cores'
+  redis_said="Redis $s_redis"
+  # A Redis this script did not start is not counted (it may not even be on these cores).
+  [ "$s_redis" = - ] && { s_redis=0; redis_said="Redis (not started here) not counted"; }
   python3 -c "
 budget = $(nproc) * 1e6 / ($s_pair / 2); left = budget - $s_wrk - $s_redis
 busy = lambda rps, *us: f'{100 * rps * sum(us) / ($(nproc) * 1e6):.0f}%'
-print(f'CPU budget for 50%, in CPU µs per message: $(nproc) cores at half of {$s_pair:.0f} req/s allow {budget:.1f} in all; wrk took {$s_wrk} and Redis {$s_redis},'
+print(f'CPU budget for 50%, in CPU µs per message: $(nproc) cores at half of {int($s_pair)} req/s allow {budget:.1f} in all; wrk took {$s_wrk} and $redis_said,'
       f' leaving {left:.1f} for the gateway, which spent {$s_server}; the bare endpoint spends {$b_server} on the same HTTP exchange alone.'
       f' Cores busy: bare pass {busy($bare_rps, $b_wrk, $b_server)}, streams pass {busy($s_rps, $s_wrk, $s_server, $s_redis)}.')"
 } | tee "$out"

@@ -34,6 +34,9 @@ final class Retry {
 
     private static <T> void attempt(Vertx vertx, long deadline, Supplier<Future<T>> call, int n, Promise<T> result,
                                     Runnable onRetry) {
+        if (result.future().isComplete()) {
+            return; // the deadline answered 503 while this attempt waited for its timer: nothing more is sent
+        }
         Future<T> f;
         try {
             f = call.get();

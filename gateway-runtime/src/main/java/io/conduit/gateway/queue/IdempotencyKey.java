@@ -1,6 +1,5 @@
 package io.conduit.gateway.queue;
 
-import io.conduit.config.EdgeConfig;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -23,11 +22,6 @@ public record IdempotencyKey(String value, String fingerprint, boolean fromClien
     public static IdempotencyKey forRetries(long deadlineMillis) {
         String attempt = random();
         return new IdempotencyKey(attempt, "", false, attempt, deadlineMillis);
-    }
-
-    /** As above, for a send without a request of its own: retried for as long as a request would be by default. */
-    public static IdempotencyKey forRetries() {
-        return forRetries(System.currentTimeMillis() + EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.conduit.gateway.queue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
 
 /**
  * One message to queue, fully rendered. {@code jobId} is null when the store should make one up;
@@ -25,9 +26,8 @@ public record QueueMessage(
         if (payload == null) {
             payload = MessagePayload.of(null);
         }
-        if (idempotency == null) {
-            idempotency = IdempotencyKey.forRetries();
-        }
+        // No default: a made-up key's record must outlive the retries of the send, which only its caller knows.
+        Objects.requireNonNull(idempotency, "idempotency");
     }
 
     /** A message whose payload the gateway built as a tree. */

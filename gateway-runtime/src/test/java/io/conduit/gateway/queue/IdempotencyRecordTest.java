@@ -10,7 +10,7 @@ class IdempotencyRecordTest {
 
     @Test
     void aRetryKeyKeepsOnlyTheTimestampAndAnswersWithTheFirstAttemptsRef() {
-        IdempotencyKey key = IdempotencyKey.forRetries();
+        IdempotencyKey key = IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000);
         QueueRef first = SENDING.withTimestamp("2026-11-23T10:00:00Z");
         String kept = IdempotencyRecord.kept(key, first);
         assertThat(kept).isEqualTo("2026-11-23T10:00:00Z");

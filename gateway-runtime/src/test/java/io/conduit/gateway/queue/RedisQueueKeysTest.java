@@ -15,7 +15,7 @@ class RedisQueueKeysTest {
         assertThat(keys.job("42")).isEqualTo("bull:agents/Worker/inbox:42");
         assertThat(keys.stream()).isEqualTo("bull:agents/Worker/inbox");
         assertThat(keys.record(IdempotencyKey.client("k-1", "fp"))).isEqualTo("bull:agents/Worker/inbox:conduit:idem:k-1");
-        assertThat(keys.record(IdempotencyKey.forRetries())).startsWith("bull:agents/Worker/inbox:conduit:once:");
+        assertThat(keys.record(IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000))).startsWith("bull:agents/Worker/inbox:conduit:once:");
     }
 
     @Test
