@@ -92,7 +92,6 @@ final class FolderMirrorSpool implements MirrorSpool {
 
     /** The entry in {@code file}; empty when it is gone (drained meanwhile) or unreadable (then set aside). */
     private Optional<MirrorEntry> read(Path file) {
-        String name = file.getFileName().toString();
         try {
             MirrorEntry entry = ConfigJson.MAPPER.readValue(file.toFile(), MirrorEntry.class);
             if (MirrorEntry.isComplete(entry)) {
