@@ -124,6 +124,31 @@ class ReplayIT {
         }
     }
 
+    @Test
+    void replayingIntoTheGatewayThatRecordsToTheSameFileEnds() throws Exception {
+        Path record = root.resolve("loop/record/session.jsonl");
+        try (GatewayHarness gw = GatewayHarness.start(root.resolve("loop"), recording(record) + RULES)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(gw.post("/orders", "application/json", ("{\"id\":" + i + "}").getBytes()).statusCode()).isEqualTo(202);
+            }
+            assertThat(GatewayHarness.eventually(java.time.Duration.ofSeconds(10),
+                    () -> Files.exists(record) && Files.readAllLines(record).size() == 3)).isTrue();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int exit = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> io.conduit.gateway.replay.Replay.run(new String[] {record.toString(), "--target",
+                            "http://127.0.0.1:" + gw.server.trafficPort()}, new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                            new java.io.PrintStream(err, true, StandardCharsets.UTF_8)));
+            List<String> results = out.toString(StandardCharsets.UTF_8).strip().lines().toList();
+            assertThat(results).as(err.toString(StandardCharsets.UTF_8)).hasSize(4);
+            assertThat(GatewayHarness.json(results.get(3)).get("sent").asInt()).isEqualTo(3);
+            assertThat(exit).isZero();
+            // The replayed requests were recorded too (the target records); replay said so and did not send them again.
+            assertThat(GatewayHarness.eventually(java.time.Duration.ofSeconds(10), () -> Files.readAllLines(record).size() == 6)).isTrue();
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("grew by").contains("only the lines it held at the start");
+        }
+    }
+
     /** Messages of queue orders, keyed by the request id that sent them. */
     static Map<String, JsonNode> queued(Path spool) throws Exception {
         Map<String, JsonNode> messages = new TreeMap<>();

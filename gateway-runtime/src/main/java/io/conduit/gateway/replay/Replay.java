@@ -6,10 +6,12 @@ import io.conduit.config.ConfigJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,11 @@ import java.util.Set;
  * not kept (multipart uploads), are skipped, since sending part of a body would store something else.
  * Redacted headers are not sent; give credentials for the target with {@code --header}. Each request
  * carries its recorded request id as {@code X-Request-Id}, so what reached the backends can be matched.
- * Exit status: 0 when every request was sent and answered as recorded, 1 otherwise, 2 on bad usage.
+ * Only the lines the file holds when replay starts are read, so replaying into a gateway that records to
+ * the same file ends (and says so) instead of sending its own requests again and again.
+ * Exit status: 0 when every request was sent and answered as recorded, 1 otherwise (nothing could be
+ * sent because every request was skipped or the file held none, an answer differed, a request failed),
+ * 2 on bad usage.
  */
 public final class Replay {
     static final String USAGE = """
@@ -85,7 +91,7 @@ public final class Replay {
             return 2;
         }
         try {
-            return replay(file, target, extra, out);
+            return replay(file, target, extra, out, err);
         } catch (IOException e) {
             err.println("conduit-gateway replay: " + e.getMessage());
             return 1;
@@ -95,15 +101,20 @@ public final class Replay {
         }
     }
 
-    private static int replay(Path file, URI target, List<String[]> extra, PrintStream out) throws IOException, InterruptedException {
+    private static int replay(Path file, URI target, List<String[]> extra, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         int sent = 0;
         int skipped = 0;
         int differed = 0;
         int failed = 0;
+        long length = Files.size(file);
+        long read = 0;
         try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
-            while ((text = lines.readLine()) != null) {
+            // Lines are counted in bytes (the recorder ends each with one \n): what was appended after the start is not ours.
+            while (read < length && (text = lines.readLine()) != null) {
+                read += text.getBytes(StandardCharsets.UTF_8).length + 1;
                 if (text.isBlank()) {
                     continue;
                 }
@@ -133,7 +144,7 @@ public final class Replay {
                     }
                 } catch (IOException | IllegalArgumentException e) {
                     failed++;
-                    result.put("error", String.valueOf(e.getMessage()));
+                    result.put("error", describe(e, target));
                 }
                 out.println(ConfigJson.write(result));
             }
@@ -141,7 +152,34 @@ public final class Replay {
         out.println(ConfigJson.write(ConfigJson.MAPPER.createObjectNode().put("summary", true).put("sent", sent)
                 .put("skipped", skipped).put("differed", differed).put("failed", failed)));
         out.flush();
+        long grown = Files.size(file) - length;
+        if (grown > 0) {
+            err.println("conduit-gateway replay: " + file + " grew by " + grown + " bytes while replaying (the target records"
+                    + " to it?); only the lines it held at the start were replayed");
+        }
+        if (sent == 0 && failed == 0) {
+            err.println("conduit-gateway replay: nothing was sent: " + (skipped == 0 ? file + " holds no recorded requests"
+                    : "all " + skipped + " recorded requests were skipped (bodies not recorded or longer than the record cap;"
+                    + " raise record.maxBodySize to replay them)"));
+            return 1;
+        }
         return differed == 0 && failed == 0 ? 0 : 1;
+    }
+
+    /** What went wrong, in words: a refused connection's exception carries no message of its own. */
+    static String describe(Exception e, URI target) {
+        if (e instanceof ConnectException) {
+            return "connection to " + target + " refused or unreachable";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer from " + target + " in time (" + e.getClass().getSimpleName() + ")";
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     static HttpRequest request(JsonNode recorded, URI target, List<String[]> extra) {

@@ -9,7 +9,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import io.conduit.testsupport.FreePort;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The replay command's arguments, and how a recorded line becomes a request (the sending is covered by ReplayIT). */
 class ReplayTest {
@@ -49,5 +53,42 @@ class ReplayTest {
         assertThat(request.headers().firstValue("x-request-id")).hasValue("r-1");
         assertThat(request.headers().firstValue("host")).isEmpty();
         assertThat(request.bodyPublisher().orElseThrow().contentLength()).isEqualTo(2);
+    }
+
+    static final String SMALL = """
+            {"type":"recorded","requestId":"r-1","method":"POST","uri":"/orders","headers":{},"body":"e30=","bodySize":2,"truncated":false,"status":202}
+            """;
+    static final String CUT = """
+            {"type":"recorded","requestId":"r-2","method":"POST","uri":"/upload","headers":{},"body":"","bodySize":9000,"truncated":true,"status":201}
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRefusedConnectionIsReportedInWordsNotAsNull() throws Exception {
+        Path file = Files.writeString(dir.resolve("r.jsonl"), SMALL);
+        int closedPort = FreePort.find();
+        assertThat(run(file.toString(), "--target", "http://127.0.0.1:" + closedPort)).isEqualTo(1);
+        String first = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+        assertThat(ConfigJson.MAPPER.readTree(first).get("error").asText())
+                .isEqualTo("connection to http://127.0.0.1:" + closedPort + " refused or unreachable");
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("null");
+    }
+
+    @Test
+    void aFileWhoseRequestsWereAllSkippedFailsAndSaysWhy() throws Exception {
+        Path file = Files.writeString(dir.resolve("r.jsonl"), CUT + CUT);
+        // Nothing listens there, and nothing is sent: every request is skipped before a connection is tried.
+        assertThat(run(file.toString(), "--target", "http://127.0.0.1:" + FreePort.find())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("nothing was sent: all 2 recorded requests were skipped");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"skipped\":2").contains("\"sent\":0");
+    }
+
+    @Test
+    void aFileWithoutRecordedRequestsFails() throws Exception {
+        Path file = Files.writeString(dir.resolve("r.jsonl"), "{\"type\":\"request\"}\n");
+        assertThat(run(file.toString(), "--target", "http://127.0.0.1:" + FreePort.find())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("holds no recorded requests");
     }
 }
