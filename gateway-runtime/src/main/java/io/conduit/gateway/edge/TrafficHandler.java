@@ -196,16 +196,15 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         };
     }
 
-    /** Auth failures and rate-limit rejections are metrics of their own (the status alone does not say which limit). */
+    /**
+     * Auth failures and rate-limit rejections are metrics of their own: the status alone says neither a
+     * missing token from a wrong one, nor which limit refused.
+     */
     private void countRefusal(Throwable failure, Exchange exchange) {
-        if (failure instanceof GatewayException refused) {
-            switch (refused.code()) {
-                case UNAUTHORIZED, FORBIDDEN -> telemetry.metrics().authFailure(refused.code().name().toLowerCase(java.util.Locale.ROOT));
-                case TOO_MANY_REQUESTS -> telemetry.metrics().rateLimited(exchange.rule() == null ? "-" : exchange.rule(),
-                        exchange.tenant());
-                default -> {
-                }
-            }
+        if (failure instanceof io.conduit.gateway.edge.auth.AuthRefused refused) {
+            telemetry.metrics().authFailure(refused.reason());
+        } else if (failure instanceof io.conduit.gateway.edge.limits.RateLimitRefused refused) {
+            telemetry.metrics().rateLimited(refused.limit(), exchange.tenant());
         }
     }
 

@@ -2,8 +2,6 @@ package io.conduit.gateway.edge.auth;
 
 import io.conduit.config.EdgeConfig;
 import io.conduit.config.GatewayCredentials;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
@@ -62,12 +60,12 @@ public final class AuthPolicy {
                 return Caller.ANONYMOUS;
             }
             request.response().putHeader("WWW-Authenticate", CHALLENGE);
-            throw new GatewayException(ErrorCode.UNAUTHORIZED,
+            throw AuthRefused.missing(
                     "a token is required: send Authorization: Bearer <token> or " + X_TOKEN + ": <token>");
         }
         return tokens.identify(presented).orElseThrow(() -> {
             request.response().putHeader("WWW-Authenticate", CHALLENGE + ", error=\"invalid_token\"");
-            return new GatewayException(ErrorCode.UNAUTHORIZED, "the token is not valid");
+            return AuthRefused.invalid("the token is not valid");
         });
     }
 
@@ -78,7 +76,7 @@ public final class AuthPolicy {
         }
         Set<String> allowed = rulesByTenant.get(caller.tenant());
         if (allowed != null && !allowed.contains(routeId)) {
-            throw new GatewayException(ErrorCode.FORBIDDEN, "tenant " + caller.tenant() + " may not call this route");
+            throw AuthRefused.forbidden("tenant " + caller.tenant() + " may not call this route");
         }
     }
 

@@ -1,8 +1,6 @@
 package io.conduit.gateway.edge.limits;
 
 import io.conduit.config.EdgeConfig;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
@@ -46,10 +44,11 @@ public final class RateLimits {
             if (tightest == null) {
                 return Future.succeededFuture();
             }
+            Decision d = tightest.decision();
             HttpServerResponse response = request.response();
-            response.putHeader("RateLimit-Limit", Long.toString(tightest.limit()))
-                    .putHeader("RateLimit-Remaining", Long.toString(tightest.remaining()))
-                    .putHeader("RateLimit-Reset", Long.toString(tightest.resetSeconds()));
+            response.putHeader("RateLimit-Limit", Long.toString(d.limit()))
+                    .putHeader("RateLimit-Remaining", Long.toString(d.remaining()))
+                    .putHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
             return refuseIfOver(tightest);
         });
     }
@@ -62,18 +61,25 @@ public final class RateLimits {
         return tightest(upgrade, caller, routeId).compose(t -> t == null ? Future.succeededFuture() : refuseIfOver(t));
     }
 
-    private static Future<Void> refuseIfOver(Decision tightest) {
-        if (!tightest.allowed()) {
-            return Future.failedFuture(new GatewayException(ErrorCode.TOO_MANY_REQUESTS,
-                    "rate limit exceeded; retry after " + tightest.retryAfterSeconds() + " s",
-                    (int) tightest.retryAfterSeconds(), null));
+    /** A bucket's answer and the limit it belongs to, which a refusal names in the metrics. */
+    private record Named(String limit, Decision decision) {
+        Named tighter(Named other) {
+            return other == null || decision.tighter(other.decision) == decision ? this : other;
+        }
+    }
+
+    private static Future<Void> refuseIfOver(Named tightest) {
+        Decision d = tightest.decision();
+        if (!d.allowed()) {
+            return Future.failedFuture(new RateLimitRefused(tightest.limit(),
+                    "rate limit exceeded; retry after " + d.retryAfterSeconds() + " s", (int) d.retryAfterSeconds()));
         }
         return Future.succeededFuture();
     }
 
     /** Takes a token from every applicable bucket; the tightest answer, or null when no limit applies. */
-    private Future<Decision> tightest(HttpServerRequest request, Caller caller, String routeId) {
-        List<Future<Decision>> decisions = new ArrayList<>();
+    private Future<Named> tightest(HttpServerRequest request, Caller caller, String routeId) {
+        List<Future<Named>> decisions = new ArrayList<>();
         for (EdgeConfig.RateLimit limit : limits) {
             String key = limit.appliesTo(routeId) ? key(limit, request, caller, routeId) : null;
             if (key == null) {
@@ -86,17 +92,18 @@ public final class RateLimits {
                             // Redis gone: each replica still holds the line on its own rather than letting everyone through.
                             LOG.warn("global rate limit {} falls back to this replica's bucket: {}", limit.name(), e.toString());
                             return Future.succeededFuture(local.take(bucket, limit.requestsPerSecond(), limit.burst()));
-                        }));
+                        }).map(d -> new Named(limit.name(), d)));
             } else {
-                decisions.add(Future.succeededFuture(local.take(bucket, limit.requestsPerSecond(), limit.burst())));
+                decisions.add(Future.succeededFuture(new Named(limit.name(),
+                        local.take(bucket, limit.requestsPerSecond(), limit.burst()))));
             }
         }
         if (decisions.isEmpty()) {
             return Future.succeededFuture();
         }
         return Future.all(decisions).map(all -> {
-            Decision tightest = null;
-            for (Future<Decision> d : decisions) {
+            Named tightest = null;
+            for (Future<Named> d : decisions) {
                 tightest = d.result().tighter(tightest);
             }
             return tightest;

@@ -1,8 +1,6 @@
 package io.conduit.gateway.edge.limits;
 
 import io.conduit.config.EdgeConfig;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -61,24 +59,24 @@ public final class TenantUsage {
             Decision d = buckets.take(tenant, quota.requestsPerSecond(),
                     quota.burst() != null ? quota.burst() : quota.requestsPerSecond());
             if (!d.allowed()) {
-                throw new GatewayException(ErrorCode.TOO_MANY_REQUESTS, "tenant " + tenant + " is over its quota of "
-                        + quota.requestsPerSecond() + " requests per second", (int) d.retryAfterSeconds(), null);
+                throw new RateLimitRefused("quota:requestsPerSecond", "tenant " + tenant + " is over its quota of "
+                        + quota.requestsPerSecond() + " requests per second", (int) d.retryAfterSeconds());
             }
         }
         if (quota.bytesPerDay() != null) {
             Day day = bytesToday.get(tenant);
             long used = day == null || !day.date().equals(LocalDate.now(ZoneOffset.UTC)) ? 0 : day.bytes();
             if (used + Math.max(0, declaredLength) > quota.bytesPerDay() || used >= quota.bytesPerDay()) {
-                throw new GatewayException(ErrorCode.TOO_MANY_REQUESTS, "tenant " + tenant + " is over its quota of "
-                        + quota.bytesPerDay() + " bytes per day (UTC)", secondsToMidnight(), null);
+                throw new RateLimitRefused("quota:bytesPerDay", "tenant " + tenant + " is over its quota of "
+                        + quota.bytesPerDay() + " bytes per day (UTC)", secondsToMidnight());
             }
         }
         if (upload && quota.maxConcurrentUploads() != null) {
             AtomicInteger inFlight = uploads.computeIfAbsent(tenant, t -> new AtomicInteger());
             if (inFlight.incrementAndGet() > quota.maxConcurrentUploads()) {
                 inFlight.decrementAndGet();
-                throw new GatewayException(ErrorCode.TOO_MANY_REQUESTS, "tenant " + tenant + " already has "
-                        + quota.maxConcurrentUploads() + " uploads in flight", 1, null);
+                throw new RateLimitRefused("quota:maxConcurrentUploads", "tenant " + tenant + " already has "
+                        + quota.maxConcurrentUploads() + " uploads in flight", 1);
             }
             return new Ticket(tenant, true);
         }

@@ -154,7 +154,7 @@ public final class Metrics {
 
     // ---- edge policies ------------------------------------------------------------------------
 
-    /** A request refused by a rate limit ({@code limit} is the limit's name). */
+    /** A request refused by a rate limit: {@code limit} is the limit's name, or {@code quota:<field>} for a tenant quota. */
     public void rateLimited(String limit, String tenant) {
         Counter.builder("conduit.rate.limit.rejections").description("Requests refused with 429 by a rate limit")
                 .tags("limit", limit, "tenant", tenant == null ? NO_TENANT : tenant).register(registry).increment();
