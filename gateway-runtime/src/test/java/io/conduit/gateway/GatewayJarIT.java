@@ -141,4 +141,33 @@ class GatewayJarIT {
             gateway.waitFor(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void underNohupTheIgnoredSighupIsSaidAtStart() throws Exception {
+        int port = freePort();
+        Process gateway = new ProcessBuilder("nohup", ProcessHandle.current().info().command().orElse("java"), "-jar",
+                JAR.toAbsolutePath().toString(), "--port", String.valueOf(port), "--admin-port", String.valueOf(freePort()))
+                .directory(workDir.toFile()).redirectOutput(workDir.resolve("gateway.log").toFile()).redirectErrorStream(true)
+                .start();
+        try {
+            waitUntilReady(port, gateway);
+            assertThat(Files.readString(workDir.resolve("gateway.log"))).contains("SIGHUP is ignored by this process");
+        } finally {
+            gateway.destroy();
+            gateway.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void withoutNohupNothingIsSaidAboutSighup() throws Exception {
+        int port = freePort();
+        Process gateway = start("--port", String.valueOf(port), "--admin-port", String.valueOf(freePort()));
+        try {
+            waitUntilReady(port, gateway);
+            assertThat(Files.readString(workDir.resolve("gateway.log"))).doesNotContain("SIGHUP is ignored");
+        } finally {
+            gateway.destroy();
+            gateway.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
