@@ -43,6 +43,7 @@ public record GatewayOptions(
     static final String USAGE = """
             usage: java -jar conduit-gateway.jar [options]
                    java -jar conduit-gateway.jar replay FILE --target URL   (send recorded requests again)
+                   java -jar conduit-gateway.jar spool-requeue SPOOL_PATH --older-than DURATION   (give stale spool claims back)
               --config DIR          folder of resource YAML to serve (default: the built-in quickstart)
               --port N              traffic port (default 8080)
               --host ADDR           traffic bind address (default 0.0.0.0)

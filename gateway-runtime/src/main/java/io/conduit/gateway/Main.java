@@ -5,7 +5,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar conduit-gateway.jar [--config DIR] [--port N] ...}: run one standalone gateway;
- * {@code java -jar conduit-gateway.jar replay FILE --target URL}: send recorded requests again.
+ * {@code java -jar conduit-gateway.jar replay FILE --target URL}: send recorded requests again;
+ * {@code java -jar conduit-gateway.jar spool-requeue SPOOL_PATH --older-than D}: give stale spool claims back.
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -17,6 +18,11 @@ public final class Main {
         if (args.length > 0 && args[0].equals("replay")) {
             System.exit(io.conduit.gateway.replay.Replay.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out,
                     System.err));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("spool-requeue")) {
+            System.exit(io.conduit.gateway.queue.SpoolRequeue.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
             return;
         }
         GatewayOptions options;

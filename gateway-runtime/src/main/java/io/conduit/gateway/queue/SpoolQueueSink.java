@@ -51,6 +51,10 @@ public final class SpoolQueueSink implements QueueSink {
 
     /** The folder of one queue: its name percent-encoded into a single safe segment. */
     public Path queueDir(String queue) {
+        return queueDir(root, queue);
+    }
+
+    static Path queueDir(Path root, String queue) {
         String segment = URLEncoder.encode(queue, StandardCharsets.UTF_8).replace("*", "%2A");
         // File names hold 255 bytes; leave room and say so rather than fail as a backend error.
         if (queue.isEmpty() || segment.length() > 200) {
