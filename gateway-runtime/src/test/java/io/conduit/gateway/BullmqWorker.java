@@ -5,22 +5,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
-import io.conduit.testsupport.Env;
 import io.conduit.testsupport.ManagedProcess;
 import io.conduit.testsupport.Processes;
 import io.conduit.testsupport.RedisServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real, unmodified BullMQ 5 worker in Node ({@code src/test/node/bullmq-worker/worker.js}), driven
@@ -40,45 +36,13 @@ final class BullmqWorker implements AutoCloseable {
     }
 
     static BullmqWorker start(RedisServer redis, Path logDir) throws Exception {
-        requireNode();
-        install();
+        NodeTools.requireNode("to run a real BullMQ worker");
+        NodeTools.npmCi(FIXTURE, "node_modules/bullmq");
         ProcessBuilder builder = new ProcessBuilder("node", "worker.js").directory(FIXTURE.toFile());
         builder.environment().put("REDIS_URL", redis.uri().toString());
         BullmqWorker worker = new BullmqWorker(Processes.start(builder, logDir.resolve("bullmq-worker.log")));
         worker.await(e -> e.path("event").asText().equals("started"), Duration.ofSeconds(30));
         return worker;
-    }
-
-    private static void requireNode() {
-        boolean present;
-        try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            present = p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            present = false;
-        }
-        if (!present) {
-            String why = "node is needed to run a real BullMQ worker (apt-get install -y nodejs npm; .ci/run installs it)";
-            if (Env.system().ci()) {
-                fail(why + ", and CI=true makes its absence a failure");
-            }
-            Assumptions.abort(why + "; skipped");
-        }
-    }
-
-    /** {@code npm ci} from the committed lock file, once, when node_modules is missing. */
-    private static synchronized void install() throws Exception {
-        if (Files.isDirectory(FIXTURE.resolve("node_modules/bullmq"))) {
-            return;
-        }
-        Path log = Files.createTempFile("npm-ci", ".log");
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(FIXTURE.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-            npm.destroyForcibly();
-            fail("npm ci in " + FIXTURE + " failed: " + Files.readString(log));
-        }
-        Files.deleteIfExists(log);
     }
 
     /** Sends a command and waits for its reply; fails the test if the worker reports an error. */
