@@ -195,6 +195,26 @@ class DocumentedCommandsIT {
         }
     }
 
+    @Test
+    void everyExampleFolderTheDocsServeExists() throws Exception {
+        List<Path> docs = new ArrayList<>(List.of(REPO.resolve("README.md")));
+        for (String folder : List.of("docs", "examples")) {
+            try (var walk = Files.walk(REPO.resolve(folder))) {
+                walk.filter(f -> f.toString().endsWith(".md") && !f.toString().contains("node_modules")).forEach(docs::add);
+            }
+        }
+        Pattern served = Pattern.compile("--config (examples/[\\w-]+)");
+        int seen = 0;
+        for (Path doc : docs) {
+            Matcher m = served.matcher(Files.readString(doc));
+            while (m.find()) {
+                seen++;
+                assertThat(REPO.resolve(m.group(1))).as("%s serves %s", doc, m.group(1)).isDirectory();
+            }
+        }
+        assertThat(seen).isGreaterThanOrEqualTo(4);
+    }
+
     private static String local(String command, int port, int adminPort) {
         return command.replace("localhost:8080", "127.0.0.1:" + port).replace("localhost:9901", "127.0.0.1:" + adminPort);
     }

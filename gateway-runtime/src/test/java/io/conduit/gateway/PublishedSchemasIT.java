@@ -183,6 +183,38 @@ class PublishedSchemasIT {
     }
 
     @Test
+    void s3BlobRefsMatchTheSchemaToo() throws Exception {
+        try (S3Fixture s3 = new S3Fixture(io.conduit.testsupport.TestServers.s3());
+             GatewayHarness gw = GatewayHarness.start(root, s3.backend("store", "presign: {ttl: 5m}", "prefix: uploads")
+                     + s3.backend("cas", "contentAddressed: true") + """
+                     apiVersion: conduit.io/v1alpha1
+                     kind: RouteRule
+                     metadata: {name: upload}
+                     spec:
+                       when: {http: {method: POST, path: /upload}}
+                       send: {blob: {backendRef: store}}
+                     ---
+                     apiVersion: conduit.io/v1alpha1
+                     kind: RouteRule
+                     metadata: {name: dedup}
+                     spec:
+                       when: {http: {method: POST, path: /cas}}
+                       send: {blob: {backendRef: cas}}
+                     """)) {
+            for (String path : List.of("/upload", "/cas")) {
+                HttpResponse<String> upload = gw.send(HttpRequest.newBuilder(gw.uri(path))
+                        .header("Content-Type", "application/pdf").header("Content-Disposition", "attachment; filename=\"r.pdf\"")
+                        .POST(HttpRequest.BodyPublishers.ofString("%PDF-1.7 schemas")).build());
+                assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+                JsonNode blobRef = GatewayHarness.json(upload).get("blobRef");
+                assertThat(blobRef.get("backend").asText()).isEqualTo("s3");
+                assertValid("blob-ref.schema.json", blobRef);
+                assertDeclared("blob-ref.schema.json", blobRef);
+            }
+        }
+    }
+
+    @Test
     void theSchemasRefuseWhatAConsumerCouldNotUse() throws Exception {
         JsonNode good = GatewayHarness.json("""
                 {"blobId": "1760832000000-9f86d081e3", "backend": "s3", "backendName": "uploads", "bucket": "b",
