@@ -144,27 +144,25 @@ class GatewayJarIT {
 
     @Test
     void underNohupTheIgnoredSighupIsSaidAtStart() throws Exception {
-        int port = freePort();
-        Process gateway = new ProcessBuilder("nohup", ProcessHandle.current().info().command().orElse("java"), "-jar",
-                JAR.toAbsolutePath().toString(), "--port", String.valueOf(port), "--admin-port", String.valueOf(freePort()))
-                .directory(workDir.toFile()).redirectOutput(workDir.resolve("gateway.log").toFile()).redirectErrorStream(true)
-                .start();
-        try {
-            waitUntilReady(port, gateway);
-            assertThat(Files.readString(workDir.resolve("gateway.log"))).contains("SIGHUP is ignored by this process");
-        } finally {
-            gateway.destroy();
-            gateway.waitFor(30, TimeUnit.SECONDS);
-        }
+        assertThat(startupLog("nohup")).contains("SIGHUP is ignored by this process");
     }
 
     @Test
     void withoutNohupNothingIsSaidAboutSighup() throws Exception {
+        assertThat(startupLog()).doesNotContain("SIGHUP is ignored");
+    }
+
+    /** What the jar logged until it was ready, started behind {@code wrapper} (a command such as nohup, or none). */
+    private String startupLog(String... wrapper) throws Exception {
         int port = freePort();
-        Process gateway = start("--port", String.valueOf(port), "--admin-port", String.valueOf(freePort()));
+        List<String> command = new ArrayList<>(List.of(wrapper));
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toAbsolutePath().toString(),
+                "--port", String.valueOf(port), "--admin-port", String.valueOf(freePort())));
+        Process gateway = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(workDir.resolve("gateway.log").toFile()).redirectErrorStream(true).start();
         try {
             waitUntilReady(port, gateway);
-            assertThat(Files.readString(workDir.resolve("gateway.log"))).doesNotContain("SIGHUP is ignored");
+            return Files.readString(workDir.resolve("gateway.log"));
         } finally {
             gateway.destroy();
             gateway.waitFor(30, TimeUnit.SECONDS);
