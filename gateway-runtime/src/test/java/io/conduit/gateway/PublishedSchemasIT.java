@@ -165,6 +165,9 @@ class PublishedSchemasIT {
                 assertDeclared("error.schema.json", body);
                 assertDeclared("error.schema.json", "/properties/error/properties", body.get("error"));
             }
+            // The example docs/gateway.md shows, to the letter.
+            assertThat(GatewayHarness.json(gw.post("/upload", "application/octet-stream", new byte[2 * 1024 * 1024]))
+                    .at("/error/message").asText()).isEqualTo("Content-Length 2097152 exceeds the limit of 1048576 bytes");
 
             Path inbox = gw.queues.resolve("agents%2FFileProcessor%2Finbox/new");
             List<String> envelopes = GatewayHarness.files(inbox);
