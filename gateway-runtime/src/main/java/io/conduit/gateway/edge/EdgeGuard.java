@@ -102,7 +102,10 @@ public final class EdgeGuard implements AutoCloseable {
             if (caller.anonymous() && (route == null || !route.config().isPublic())) {
                 auth.authenticate(request, true);
             }
-            // A tenant's own rule is granted by being theirs.
+            // A tenant's own rule is granted by being theirs, and by nothing else.
+            if (route != null && route.config().tenant() != null && !route.servesTenant(caller.tenant())) {
+                throw new GatewayException(ErrorCode.NOT_FOUND, "no route for " + request.path());
+            }
             if (route != null && route.config().tenant() == null) {
                 auth.authorize(caller, route.id());
             }
