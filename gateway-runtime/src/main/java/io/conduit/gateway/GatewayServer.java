@@ -43,6 +43,7 @@ public final class GatewayServer implements AutoCloseable {
     private final java.util.List<HttpServer> trafficServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private HttpServer adminServer;
     private volatile io.conduit.gateway.admin.AdminToken generatedAdminToken;
+    private final AdminApi admin;
     private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
 
     public GatewayServer(GatewayOptions options) {
@@ -69,6 +70,8 @@ public final class GatewayServer implements AutoCloseable {
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
         this.recorder = new RequestRecorder(metrics);
         this.traffic = new TrafficHandler(vertx, active, telemetry, recorder);
+        // Built here, off the event loop: it may write the generated token and look up this host's names.
+        this.admin = new AdminApi(active, adminToken(), this::credentials, telemetry.metrics());
     }
 
     /** Loads the config, then listens. An invalid initial config still starts (not ready) and waits for a fix. */
@@ -100,7 +103,6 @@ public final class GatewayServer implements AutoCloseable {
                 .setMaxWebSocketFrameSize(WEBSOCKET_MAX_FRAME)
                 .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
-        AdminApi admin = new AdminApi(active, adminToken(), this::credentials, telemetry.metrics());
         // Slowloris guard: a connection must finish each request head within the request (or idle) timeout.
         var headerDeadline = new io.conduit.gateway.edge.limits.HeaderDeadline(vertx, () -> active.config() == null
                 ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis()

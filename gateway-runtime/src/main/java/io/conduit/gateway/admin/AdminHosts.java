@@ -1,5 +1,6 @@
 package io.conduit.gateway.admin;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -29,9 +30,7 @@ final class AdminHosts {
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    String literal = address.getHostAddress();
-                    int zone = literal.indexOf('%');
-                    names.add((zone < 0 ? literal : literal.substring(0, zone)).toLowerCase(Locale.ROOT));
+                    names.add(NetUtil.toAddressString(address));
                 }
             }
         } catch (SocketException none) {
@@ -60,6 +59,8 @@ final class AdminHosts {
         if (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
-        return names.contains(host);
+        // An address is compared in one spelling (IPv6 has many: ::1, 0:0:0:0:0:0:0:1).
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
+        return names.contains(literal == null ? host : NetUtil.toAddressString(literal));
     }
 }

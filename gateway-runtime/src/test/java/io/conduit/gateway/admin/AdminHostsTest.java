@@ -15,6 +15,7 @@ class AdminHostsTest {
         assertThat(hosts.allows("127.0.0.1:9901")).isTrue();
         assertThat(hosts.allows("[::1]:9901")).isTrue();
         assertThat(hosts.allows("[::1]")).isTrue();
+        assertThat(hosts.allows("[0:0:0:0:0:0:0:1]:9901")).as("another spelling of ::1").isTrue();
         assertThat(hosts.allows("localhost.")).isTrue();
     }
 
