@@ -42,6 +42,8 @@ public final class GatewayServer implements AutoCloseable {
     /** One traffic server per event loop, all on the same port (Vert.x spreads the connections). */
     private final java.util.List<HttpServer> trafficServers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private HttpServer adminServer;
+    private volatile io.conduit.gateway.admin.AdminToken generatedAdminToken;
+    private final AdminApi admin;
     private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
 
     public GatewayServer(GatewayOptions options) {
@@ -68,6 +70,8 @@ public final class GatewayServer implements AutoCloseable {
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
         this.recorder = new RequestRecorder(metrics);
         this.traffic = new TrafficHandler(vertx, active, telemetry, recorder);
+        // Built here, off the event loop: it may write the generated token and look up this host's names.
+        this.admin = new AdminApi(active, adminToken(), this::credentials, telemetry.metrics());
     }
 
     /** Loads the config, then listens. An invalid initial config still starts (not ready) and waits for a fix. */
@@ -90,12 +94,15 @@ public final class GatewayServer implements AutoCloseable {
                 .setIdleTimeout((int) limits.idleTimeoutMillis())
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHandle100ContinueAutomatically(false)
+                // No cleartext HTTP/2: telling it from HTTP/1 waits for the client's first bytes, and until then
+                // the connection is unseen (no connection handler), so a silent one would live until idleTimeout
+                // instead of being closed at the request-head deadline.
+                .setHttp2ClearTextEnabled(false)
                 .setCompressionSupported(false)
                 // One WebSocket frame is held whole while it is decoded; longer messages come as several frames.
                 .setMaxWebSocketFrameSize(WEBSOCKET_MAX_FRAME)
                 .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
-        AdminApi admin = new AdminApi(active, options.adminToken(), this::credentials, telemetry.metrics());
         // Slowloris guard: a connection must finish each request head within the request (or idle) timeout.
         var headerDeadline = new io.conduit.gateway.edge.limits.HeaderDeadline(vertx, () -> active.config() == null
                 ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis()
@@ -200,6 +207,32 @@ public final class GatewayServer implements AutoCloseable {
         return trafficServers.get(0).actualPort();
     }
 
+    /**
+     * The token admin writes need: the given one (the operator's, or {@code --admin-token-file}), else one
+     * generated at start and written to a file only this user can read, whose path is logged.
+     */
+    private String adminToken() {
+        if (options.adminToken() != null) {
+            return options.adminToken();
+        }
+        if (generatedAdminToken == null) {
+            try {
+                generatedAdminToken = io.conduit.gateway.admin.AdminToken.generate();
+            } catch (IOException e) {
+                throw new GatewayOptions.UsageException("cannot write a generated admin token (give one with "
+                        + "--admin-token-file): " + e.getMessage());
+            }
+            LOG.info("no admin token given: PUT /admin/config needs the one generated in {} (readable only by you)",
+                    generatedAdminToken.file());
+        }
+        return generatedAdminToken.value();
+    }
+
+    /** The token generated at start when none was given (null otherwise). */
+    public io.conduit.gateway.admin.AdminToken generatedAdminToken() {
+        return generatedAdminToken;
+    }
+
     public int adminPort() {
         return adminServer.actualPort();
     }
@@ -243,6 +276,9 @@ public final class GatewayServer implements AutoCloseable {
         await(Drain.run(vertx, trafficServers, telemetry.metrics(), telemetry.log(), options.drainGrace()),
                 options.drainGrace().toMillis() + 5_000);
         await(adminServer == null ? null : adminServer.close());
+        if (generatedAdminToken != null) {
+            generatedAdminToken.delete();
+        }
         active.close();
         traffic.closeGuard();
         await(vertx.close());

@@ -128,6 +128,60 @@ class AdminApiIT {
         return PrometheusText.parse(r.body()).sum("conduit_config_reloads_total", "result", "applied", "source", "push");
     }
 
+    /** One raw HTTP/1.1 exchange with the admin port: the head, then {@code body} (maybe shorter than declared); the status line. */
+    String rawAdmin(String head, String body) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.server.adminPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write((head + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    @Test
+    void aRequestForAForeignHostIsRefusedEvenWithTheToken() throws Exception {
+        String before = gw.adminConfig().get("revision").asText();
+        String body = ConfigJson.write(currentConfigWithQueue("rebound"));
+
+        String rebound = rawAdmin("PUT /admin/config HTTP/1.1\r\nHost: attacker.example:9901\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+                body);
+        assertThat(rebound).startsWith("HTTP/1.1 403");
+        assertThat(rawAdmin("GET /admin/config HTTP/1.1\r\nHost: attacker.example", "")).startsWith("HTTP/1.1 403");
+        assertThat(gw.adminConfig().get("revision").asText()).isEqualTo(before);
+
+        for (String local : new String[] {"localhost:" + gw.server.adminPort(), "127.0.0.1", "[::1]:9901"}) {
+            assertThat(rawAdmin("GET /admin/config HTTP/1.1\r\nHost: " + local + "\r\nConnection: close", ""))
+                    .as(local).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void aPushWithoutTheTokenIsRefusedBeforeItsBodyIsRead() throws Exception {
+        // 16 MiB declared, nothing sent: the answer must not wait for the body.
+        String answer = rawAdmin("PUT /admin/config HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 16000000", "{");
+        assertThat(answer).startsWith("HTTP/1.1 401");
+    }
+
+    @Test
+    void standaloneWithoutATokenAPushNeedsTheOneGeneratedIntoAFileOnlyTheUserCanRead() throws Exception {
+        gw.close();
+        gw = GatewayHarness.start(root.resolve("standalone"), ReloadIT.rule("v1"));
+        String body = ConfigJson.write(currentConfigWithQueue("pushed"));
+
+        assertThat(put(body, null).statusCode()).as("no token given is no longer an open door").isEqualTo(401);
+
+        var generated = gw.server.generatedAdminToken();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(generated.file()))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String token = java.nio.file.Files.readString(generated.file()).trim();
+        HttpResponse<String> pushed = put(body, token);
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(200);
+    }
+
     @Test
     void aPushNamingAMissingBackendIsRefused() throws Exception {
         ObjectNode config = currentConfigWithQueue("x");

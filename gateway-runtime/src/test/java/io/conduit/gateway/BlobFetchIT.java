@@ -54,6 +54,26 @@ class BlobFetchIT {
     }
 
     @Test
+    void uploadedPagesAndImagesThatRunScriptsAreServedAsDownloadsThatABrowserNeverRenders() throws Exception {
+        for (String type : new String[] {"text/html", "image/svg+xml", "application/xhtml+xml", "text/javascript"}) {
+            byte[] page = "<html><body><script>alert(document.cookie)</script></body></html>".getBytes();
+            String id = GatewayHarness.json(gw.post("/upload", type, page)).at("/blobRef/blobId").asText();
+            HttpResponse<byte[]> served = gw.http.send(HttpRequest.newBuilder(gw.uri("/v1/blobs/blobs/" + id)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().firstValue("X-Content-Type-Options")).as(type).hasValue("nosniff");
+            assertThat(served.headers().firstValue("Content-Disposition")).as(type).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("attachment"));
+            assertThat(served.headers().firstValue("Content-Security-Policy")).as(type).hasValueSatisfying(
+                    v -> assertThat(v).contains("sandbox"));
+        }
+        HttpResponse<byte[]> pdf = fetch();
+        assertThat(pdf.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(pdf.headers().firstValue("Content-Disposition")).as("a passive type is shown inline").isEmpty();
+    }
+
+    @Test
     void answersRanges() throws Exception {
         HttpResponse<byte[]> response = fetch("Range", "bytes=100-199");
         assertThat(response.statusCode()).isEqualTo(206);

@@ -66,7 +66,8 @@ class BlobUploadIT {
         assertThat(ref.get("backendName").asText()).isEqualTo("blobs");
         Path stored = gw.blobs.resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
         assertThat(Files.readAllBytes(stored)).isEqualTo(content);
-        assertThat(ref.get("path").asText()).isEqualTo(stored.toString());
+        assertThat(ref.get("path").asText()).as("relative to the backend's root, not the server's absolute path")
+                .isEqualTo("sha256/" + sha.substring(0, 2) + "/" + sha.substring(2, 4) + "/" + sha);
         assertThat(stored.resolveSibling(sha + ".meta.json")).exists();
     }
 

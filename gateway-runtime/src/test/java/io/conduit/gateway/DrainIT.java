@@ -88,7 +88,7 @@ class DrainIT {
                 assertThat(outcome.status()).as(outcome.body()).isEqualTo(201);
                 JsonNode ref = GatewayHarness.json(outcome.body()).get("blobRef");
                 assertThat(ref.get("size").asLong()).isEqualTo((long) CHUNK * CHUNKS);
-                Path stored = Path.of(ref.get("path").asText());
+                Path stored = workDir.resolve("blobs").resolve(ref.get("path").asText());
                 assertThat(stored).exists();
                 assertThat(sha256(Files.readAllBytes(stored))).isEqualTo(outcome.sha256());
             }

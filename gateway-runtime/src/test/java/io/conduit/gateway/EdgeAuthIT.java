@@ -20,6 +20,7 @@ class EdgeAuthIT {
             metadata: {name: edge-tokens}
             stringData:
               acme: tok-acme-1
+              initech: tok-initech
               globex: |
                 tok-globex-old
                 tok-globex-new
@@ -30,9 +31,10 @@ class EdgeAuthIT {
             spec:
               auth:
                 tokensSecretRef: {name: edge-tokens}
-                exemptPaths: [/open/**]
+                exemptPaths: [/open/**, /hooks/stripe]
                 tenants:
                   - {name: globex, rules: [upload, ping]}
+                  - {name: initech, rules: [initech-jobs]}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -79,6 +81,13 @@ class EdgeAuthIT {
             spec:
               when: {http: {method: POST, path: /open/hook}}
               send: {queue: {backendRef: queues, queue: hooks}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: any-pair}
+            spec:
+              when: {http: {method: POST, path: "/{a}/{b}"}}
+              send: {queue: {backendRef: queues, queue: pairs, message: {tenant: $tenant}}}
             """;
 
     @TempDir
@@ -87,7 +96,21 @@ class EdgeAuthIT {
 
     @BeforeAll
     static void start() throws Exception {
-        gw = GatewayHarness.start(root, CONFIG);
+        gw = GatewayHarness.start(root, CONFIG + """
+                ---
+                apiVersion: conduit.io/v1alpha1
+                kind: QueueBackend
+                metadata: {name: initech-queues}
+                spec: {type: spool, spool: {path: "%s"}}
+                ---
+                apiVersion: conduit.io/v1alpha1
+                kind: RouteRule
+                metadata: {name: initech-jobs}
+                spec:
+                  tenant: initech
+                  when: {http: {method: POST, path: /initech}}
+                  send: {queue: {backendRef: initech-queues, queue: jobs}}
+                """.formatted(root.resolve("initech-queues")));
         assertThat(gw.get("/readyz").statusCode()).as(gw.adminConfig().toString()).isEqualTo(200);
     }
 
@@ -186,11 +209,52 @@ class EdgeAuthIT {
     }
 
     @Test
+    void anExemptPathDoesNotMakeAnotherRuleThatMatchesItPublic() throws Exception {
+        // /hooks/stripe has no rule of its own: the template /{a}/{b} matches it and keeps needing a token.
+        HttpResponse<String> stranger = post("/hooks/stripe", "{}");
+        assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(401);
+        assertThat(post("/open/other", "{}").statusCode()).as("a /** exemption neither").isEqualTo(401);
+        assertThat(post("/hooks/stripe", "{}", "Authorization", "Bearer nope").statusCode()).isEqualTo(401);
+        assertThat(spooled("pairs")).isEmpty();
+
+        HttpResponse<String> acme = post("/hooks/stripe", "{}", "Authorization", "Bearer tok-acme-1");
+        assertThat(acme.statusCode()).as(acme.body()).isEqualTo(202);
+        assertThat(spooled("pairs")).contains("\"tenant\":\"acme\"");
+        assertThat(post("/open/hook", "{}", "Authorization", "Bearer a-webhook-senders-own").statusCode())
+                .as("the exempt rule itself ignores a token that is not ours").isEqualTo(202);
+    }
+
+    @Test
     void aPublicRuleCalledWithATokenStillKnowsTheTenant() throws Exception {
         HttpResponse<String> response = post("/ping", "{}", "X-Token", "tok-acme-1");
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(spooled("pings")).contains("\"tenant\":\"acme\"");
+    }
+
+    static int read(String path, String token) throws Exception {
+        return gw.send(HttpRequest.newBuilder(gw.uri(path)).header("X-Token", token).GET().build()).statusCode();
+    }
+
+    @Test
+    void aTenantReadsOnlyBlobsAndJobsOfBackendsItsOwnRulesWriteTo() throws Exception {
+        String blob = "/v1/blobs/blobs/" + GatewayHarness.json(post("/upload", "acme's", "X-Token", "tok-acme-1"))
+                .at("/blobRef/blobId").asText();
+        assertThat(read(blob, "tok-acme-1")).isEqualTo(200);
+        assertThat(read(blob, "tok-initech")).as("initech's rules write no blobs").isEqualTo(403);
+        assertThat(read(blob + "/meta", "tok-initech")).isEqualTo(403);
+        assertThat(read("/v1/blobs/blobs/" + "0".repeat(64), "tok-initech")).as("nor can it probe for ids").isEqualTo(403);
+
+        String job = "/v1/queues/queues/pings/jobs/" + GatewayHarness.json(post("/ping", "{}", "X-Token", "tok-acme-1"))
+                .at("/queueRef/jobId").asText();
+        assertThat(read(job, "tok-acme-1")).isEqualTo(200);
+        assertThat(read(job, "tok-initech")).isEqualTo(403);
+
+        HttpResponse<String> own = post("/initech", "{}", "X-Token", "tok-initech");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
+        String ownJob = "/v1/queues/initech-queues/jobs/jobs/" + GatewayHarness.json(own).at("/queueRef/jobId").asText();
+        assertThat(read(ownJob, "tok-initech")).isEqualTo(200);
+        assertThat(read(ownJob, "tok-acme-1")).as("only initech's own rule writes there").isEqualTo(403);
     }
 
     @Test

@@ -75,7 +75,7 @@ class GatewayJarIT {
             HttpResponse<String> upload = post(port, "/upload", "application/octet-stream", "hello");
             assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
             JsonNode blobRef = ConfigJson.MAPPER.readTree(upload.body()).get("blobRef");
-            assertThat(Path.of(blobRef.get("path").asText())).startsWith(workDir.resolve("conduit-data/blobs").toRealPath());
+            assertThat(workDir.resolve("conduit-data/blobs").resolve(blobRef.get("path").asText())).exists();
 
             HttpResponse<String> order = post(port, "/work-orders", "application/json", "{\"idempotencyKey\":\"wo-1\"}");
             assertThat(order.statusCode()).as(order.body()).isEqualTo(202);

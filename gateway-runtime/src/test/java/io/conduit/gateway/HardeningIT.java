@@ -40,6 +40,31 @@ class HardeningIT {
             spec:
               when: {http: {method: POST, path: /work}}
               send: {queue: {backendRef: queues, queue: work, options: {jobId: "{$body.id}"}}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: greet}
+            spec:
+              when: {http: {method: POST, path: /greet}}
+              send:
+                queue: {backendRef: queues, queue: greetings}
+                respond: {http: {status: 202, headers: {X-Greeting: "hello {$body.name}"}}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: noted}
+            spec:
+              when: {http: {method: POST, path: /noted}}
+              send:
+                blob: {backendRef: blobs, maxSize: 100Ki}
+                respond: {http: {status: 201, headers: {X-Note: "{$body.note}"}}}
+            ---
+            apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: headers}
+            spec:
+              when: {http: {method: POST, path: /headers}}
+              send: {queue: {backendRef: queues, queue: headers, message: {headers: $headers, auth: $headers.authorization}}}
             """;
 
     @TempDir
@@ -177,6 +202,65 @@ class HardeningIT {
 
         String tooLongUri = raw(("GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         assertThat(tooLongUri).matches("(?s)HTTP/1\\.[01] 414.*").contains("\"code\":\"uri_too_long\"");
+    }
+
+    @Test
+    void aLineBreakARespondHeaderWouldCarryIs400NamingTheHeaderAndNothingIsQueuedOrStored() throws Exception {
+        HttpResponse<String> split = gw.post("/greet", "application/json",
+                "{\"name\":\"x\\r\\nSet-Cookie: session=attacker\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(split.statusCode()).as(split.body()).isEqualTo(400);
+        assertThat(split.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(GatewayHarness.json(split).at("/error/message").asText()).contains("X-Greeting");
+        assertThat(GatewayHarness.files(gw.queues.resolve("greetings"))).as("nothing queued, so a retry cannot duplicate")
+                .isEmpty();
+
+        byte[] form = new Multipart().field("note", "a\nb").file("f", "f.bin", "application/octet-stream",
+                BlobUploadIT.randomBytes(1000, 3)).build();
+        HttpResponse<String> stored = gw.post("/noted", Multipart.contentType(), form);
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(400);
+        assertThat(GatewayHarness.json(stored).at("/error/message").asText()).contains("X-Note");
+        assertThat(GatewayHarness.eventually(Duration.ofSeconds(5), this::nothingStored)).isTrue();
+
+        HttpResponse<String> fine = gw.post("/greet", "application/json", "{\"name\":\"ada\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(fine.statusCode()).isEqualTo(202);
+        assertThat(fine.headers().firstValue("X-Greeting")).hasValue("hello ada");
+    }
+
+    @Test
+    void credentialsInHeadersNeverReachTheQueueThroughHeadersTemplates() throws Exception {
+        HttpResponse<String> response = gw.send(HttpRequest.newBuilder(gw.uri("/headers")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer secret-1").header("Cookie", "session=secret-2")
+                .header("Proxy-Authorization", "Basic secret-3").header("X-Trace", "t-1")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+
+        String queued = Files.readString(gw.queues.resolve("headers/new").resolve(
+                GatewayHarness.json(response).at("/queueRef/jobId").asText() + ".json"));
+        assertThat(queued).doesNotContain("secret-1").doesNotContain("secret-2").doesNotContain("secret-3");
+        JsonNode message = GatewayHarness.json(queued).get("message");
+        assertThat(message.at("/headers/authorization").asText()).isEqualTo("[redacted]");
+        assertThat(message.at("/headers/cookie").asText()).isEqualTo("[redacted]");
+        assertThat(message.get("auth").asText()).isEqualTo("[redacted]");
+        assertThat(message.at("/headers/x-trace").asText()).isEqualTo("t-1");
+    }
+
+    @Test
+    void aConnectionThatNeverSendsAHeadIsClosedAtTheRequestTimeoutNotTheIdleTimeout() throws Exception {
+        // requestTimeout is 1s here, idleTimeout the default 60s.
+        try (Socket socket = new Socket("127.0.0.1", gw.server.trafficPort())) {
+            socket.setSoTimeout(10_000);
+            long start = System.nanoTime();
+            int read;
+            try {
+                read = socket.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertThat(read).as("closed without an answer").isEqualTo(-1);
+            assertThat(waited).isBetween(500L, 4_000L);
+        }
     }
 
     @Test

@@ -48,6 +48,14 @@ class WebSocketEdgeIT {
                   message: {device: $path.device, tenant: $tenant, reading: $body}
             ---
             apiVersion: conduit.io/v1alpha1
+            kind: RouteRule
+            metadata: {name: globex-feed}
+            spec:
+              tenant: globex
+              when: {ws: {path: /private/globex}}
+              send: {queue: {backendRef: queues, queue: globex-feed, message: {tenant: $tenant, reading: $body}}}
+            ---
+            apiVersion: conduit.io/v1alpha1
             kind: EdgeGateway
             metadata: {name: edge}
             spec:
@@ -148,6 +156,26 @@ class WebSocketEdgeIT {
         assertThat(GatewayHarness.eventually(Duration.ofSeconds(5), () -> logLines("request").size() == 3)).isTrue();
         assertThat(logLines("request")).extracting(l -> l.get("status").asInt()).containsExactlyInAnyOrder(401, 401, 403);
         assertThat(logLines("ws.connect")).isEmpty();
+    }
+
+    @Test
+    void aTenantsWebSocketRuleServesOnlyThatTenantAndUnknownPathsNeedATokenBefore404() throws Exception {
+        start("");
+
+        assertThat(refusedStatus("/private/globex", "X-Token", "tok-acme")).as("acme does not see globex's rule").isEqualTo(404);
+        assertThat(refusedStatus("/private/globex")).as("nor does a caller without a token").isEqualTo(401);
+        assertThat(refusedStatus("/no/such/socket")).as("an unknown path without a token").isEqualTo(401);
+        assertThat(refusedStatus("/no/such/socket", "X-Token", "not-a-token")).isEqualTo(401);
+        assertThat(refusedStatus("/no/such/socket", "X-Token", "tok-acme")).isEqualTo(404);
+        assertThat(GatewayHarness.files(gw.queues.resolve("globex-feed/new"))).isEmpty();
+
+        Connection c = connect("/private/globex", "X-Token", "tok-globex");
+        c.ws().writeTextMessage("{\"t\":1}");
+        JsonNode ack = c.ack();
+        JsonNode job = GatewayHarness.json(Files.readString(gw.queues.resolve("globex-feed/new/"
+                + ack.at("/queueRef/jobId").asText() + ".json")));
+        assertThat(job.get("tenant").asText()).isEqualTo("globex");
+        c.ws().close();
     }
 
     @Test

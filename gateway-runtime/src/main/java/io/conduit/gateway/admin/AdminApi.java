@@ -21,8 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * The admin port: {@code GET /metrics} (Prometheus text), {@code GET /admin/config} (revision, source, problems, config) and
- * {@code PUT /admin/config} (the operator's push; admin token required when one is configured).
- * Never exposed through the Service.
+ * {@code PUT /admin/config} (the operator's push, or a user's standalone; the admin token is always required).
+ * Only requests whose Host is local or this host's own are answered. Never exposed through the Service.
  */
 public final class AdminApi {
     private static final long MAX_CONFIG_BYTES = 16L << 20;
@@ -31,10 +31,12 @@ public final class AdminApi {
     private final String adminToken;
     private final Supplier<GatewayCredentials> credentials;
     private final Metrics metrics;
+    private final AdminHosts hosts = new AdminHosts(AdminHosts.configured());
 
+    /** {@code adminToken} is required by every push; standalone without one, the server generates one ({@link AdminToken}). */
     public AdminApi(ActiveConfig active, String adminToken, Supplier<GatewayCredentials> credentials, Metrics metrics) {
         this.active = active;
-        this.adminToken = adminToken;
+        this.adminToken = java.util.Objects.requireNonNull(adminToken, "adminToken");
         this.credentials = credentials;
         this.metrics = metrics;
     }
@@ -43,13 +45,21 @@ public final class AdminApi {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             RequestIds.assign(ctx.request());
+            // Before anything else: a foreign Host is a page in some browser (DNS rebinding), not an operator.
+            if (!hosts.allows(ctx.request().getHeader(HttpHeaders.HOST))) {
+                Responses.error(ctx.request(), ErrorCode.FORBIDDEN, "the admin port answers only to localhost and this "
+                        + "host's own names and addresses (add others with CONDUIT_ADMIN_HOSTS)");
+                return;
+            }
             ctx.next();
         });
         router.get("/admin/config").handler(this::show);
         router.get("/metrics").handler(this::metrics);
+        // Authorized on the head alone, on a route of its own before the body is read: nobody without the
+        // token gets to send 16 MiB (Vert.x Web keeps a body handler first on its route).
+        router.put("/admin/config").handler(this::authorize);
         router.put("/admin/config")
                 .handler(BodyHandler.create().setBodyLimit(MAX_CONFIG_BYTES))
-                .handler(this::authorize)
                 .handler(this::replace);
         router.route().last().handler(ctx -> Responses.error(ctx.request(), ErrorCode.NOT_FOUND, "no such admin endpoint"));
         return router;
@@ -76,10 +86,6 @@ public final class AdminApi {
     }
 
     private void authorize(RoutingContext ctx) {
-        if (adminToken == null) {
-            ctx.next();
-            return;
-        }
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : "";
         boolean ok = MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminToken.getBytes(StandardCharsets.UTF_8));

@@ -67,6 +67,11 @@ public final class LocalBlobSink implements BlobSink {
         return root;
     }
 
+    /** A blobRef's {@code path}: under the backend's root, so clients never learn the server's file system layout. */
+    private String relative(Path file) {
+        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    }
+
     @Override
     public Future<BlobWriter> open(BlobMeta meta) {
         Path file = tmp.resolve(UUID.randomUUID() + ".part");
@@ -93,7 +98,7 @@ public final class LocalBlobSink implements BlobSink {
                 mime = meta.path("mime").asText(mime);
                 filename = meta.hasNonNull("filename") ? meta.get("filename").asText() : null;
             }
-            BlobRef ref = new BlobRef(blobId, "local", name, blobId, Files.size(data), mime, null, null, data.toString(),
+            BlobRef ref = new BlobRef(blobId, "local", name, blobId, Files.size(data), mime, null, null, relative(data),
                     null, filename);
             return Optional.of(new StoredBlob() {
                 @Override
@@ -183,7 +188,7 @@ public final class LocalBlobSink implements BlobSink {
             DurableFiles.syncFolder(target.getParent());
             Files.deleteIfExists(path);
             writeMetaOnce(metaPath(hash), digest);
-            return new BlobRef(hash, "local", name, hash, digest.size(), digest.mime(), null, null, target.toString(), null,
+            return new BlobRef(hash, "local", name, hash, digest.size(), digest.mime(), null, null, relative(target), null,
                     meta.filename());
         }
 

@@ -6,7 +6,9 @@ import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.auth.AuthPolicy;
 import io.conduit.gateway.edge.auth.Caller;
+import io.conduit.gateway.edge.auth.ReadScope;
 import io.conduit.gateway.edge.cors.CorsPolicy;
+import io.conduit.gateway.edge.limits.AuthThrottle;
 import io.conduit.gateway.edge.limits.ClientIp;
 import io.conduit.gateway.edge.limits.LocalBuckets;
 import io.conduit.gateway.edge.limits.RateLimits;
@@ -27,14 +29,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The edge policies a request passes before its rule runs: CORS, then auth (who, and may they call
- * this rule), then tenant quotas and rate limits. Policies are compiled once per config; bucket and
+ * The edge policies a request passes before its rule runs: CORS, then auth (who, within the client
+ * address's budget of failed authentications, and may they call this rule), then tenant quotas and rate limits. Policies are compiled once per config; bucket and
  * usage state outlives reloads.
  */
 public final class EdgeGuard implements AutoCloseable {
     /** One config's policies. */
     private record Policies(Optional<AuthPolicy> auth, CorsPolicy cors, Map<String, EdgeConfig.Tenant> tenants,
-                            RateLimits rateLimits) {
+                            RateLimits rateLimits, ClientIp clientIp) {
     }
 
     /** What a request was granted; {@link #finish} when it ended. */
@@ -54,6 +56,7 @@ public final class EdgeGuard implements AutoCloseable {
     private final Map<LiveConfig, Policies> compiled = Collections.synchronizedMap(new WeakHashMap<>());
     private final LocalBuckets localBuckets = new LocalBuckets();
     private final TenantUsage usage = new TenantUsage();
+    private final AuthThrottle authFailures = new AuthThrottle();
     private RedisKey redisKey;
     private RedisBuckets redis;
 
@@ -85,10 +88,34 @@ public final class EdgeGuard implements AutoCloseable {
      */
     public Caller identify(HttpServerRequest request, LiveConfig live) {
         Optional<AuthPolicy> auth = policies(live).auth();
-        if (auth.isEmpty() || auth.get().exempt(request.path())) {
+        if (auth.isEmpty()) {
             return Caller.ANONYMOUS;
         }
-        return auth.get().authenticate(request, false);
+        if (auth.get().exempt(request.path())) {
+            // A webhook sender's own Authorization is not ours to refuse; a token of ours still names its tenant.
+            return auth.get().recognize(request).orElse(Caller.ANONYMOUS);
+        }
+        if (!auth.get().presentsToken(request)) {
+            return Caller.ANONYMOUS;
+        }
+        return throttled(request, policies(live), () -> auth.get().authenticate(request, false));
+    }
+
+    /**
+     * Authenticates within the client address's budget of failures: a spent budget is 429 before the token
+     * is looked at, and a 401 spends one more.
+     */
+    private Caller throttled(HttpServerRequest request, Policies p, java.util.function.Supplier<Caller> authenticate) {
+        String ip = p.clientIp().of(request);
+        authFailures.check(ip);
+        try {
+            return authenticate.get();
+        } catch (GatewayException refused) {
+            if (refused.code() == ErrorCode.UNAUTHORIZED) {
+                authFailures.failed(ip);
+            }
+            throw refused;
+        }
     }
 
     /**
@@ -97,12 +124,15 @@ public final class EdgeGuard implements AutoCloseable {
      */
     public Future<Admission> admit(HttpServerRequest request, LiveConfig live, CompiledRoute route, Caller caller) {
         Policies p = policies(live);
-        if (p.auth().isPresent() && !p.auth().get().exempt(request.path())) {
+        if (p.auth().isPresent() && !p.auth().get().exempt(request.path(), route == null ? null : route.config().match().path())) {
             AuthPolicy auth = p.auth().get();
             if (caller.anonymous() && (route == null || !route.config().isPublic())) {
-                auth.authenticate(request, true);
+                throttled(request, p, () -> auth.authenticate(request, true));
             }
-            // A tenant's own rule is granted by being theirs.
+            // A tenant's own rule is granted by being theirs, and by nothing else.
+            if (route != null && route.config().tenant() != null && !route.servesTenant(caller.tenant())) {
+                throw new GatewayException(ErrorCode.NOT_FOUND, "no route for " + request.path());
+            }
             if (route != null && route.config().tenant() == null) {
                 auth.authorize(caller, route.id());
             }
@@ -119,6 +149,17 @@ public final class EdgeGuard implements AutoCloseable {
         return p.rateLimits().check(request, caller, route == null ? null : route.id())
                 .map(v -> admission)
                 .onFailure(e -> admission.finish(0));
+    }
+
+    /**
+     * Refuses (403) a tenant a built-in read of {@code backend} that no rule it may call writes to
+     * ({@link ReadScope}); without auth, or for anonymous callers that passed it, reads stay open.
+     */
+    public void authorizeRead(LiveConfig live, Caller caller, ReadScope.Kind kind, String backend) {
+        Optional<AuthPolicy> auth = policies(live).auth();
+        if (auth.isPresent()) {
+            ReadScope.check(auth.get(), live.routes().routes(), caller, kind, backend);
+        }
     }
 
     /**
@@ -169,9 +210,9 @@ public final class EdgeGuard implements AutoCloseable {
         Map<String, EdgeConfig.Tenant> tenants = edge.auth() == null ? Map.of()
                 : edge.auth().tenants().stream().collect(Collectors.toMap(EdgeConfig.Tenant::name, Function.identity()));
         RedisBuckets global = edge.rateLimits().stream().anyMatch(EdgeConfig.RateLimit::global) ? redis(live) : null;
-        RateLimits rateLimits = new RateLimits(config.gateway(), edge.rateLimits(), new ClientIp(edge.trustedProxies()),
-                localBuckets, global);
-        return new Policies(auth, edge.cors() == null ? null : new CorsPolicy(edge.cors()), tenants, rateLimits);
+        ClientIp clientIp = new ClientIp(edge.trustedProxies());
+        RateLimits rateLimits = new RateLimits(config.gateway(), edge.rateLimits(), clientIp, localBuckets, global);
+        return new Policies(auth, edge.cors() == null ? null : new CorsPolicy(edge.cors()), tenants, rateLimits, clientIp);
     }
 
     /**

@@ -162,7 +162,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
         io.conduit.gateway.edge.auth.Caller caller = guard.identify(request, live);
         exchange.tenant(caller.tenant());
         if (builtin) {
-            return guard.admit(request, live, null, caller).compose(a -> BuiltinEndpoints.handle(request, live));
+            return guard.admit(request, live, null, caller).compose(a -> BuiltinEndpoints.handle(request, live,
+                    (kind, backend) -> guard.authorizeRead(live, caller, kind, backend)));
         }
         RouteMatch match = live.routes().match(request.method().name(), request.path(),
                 request.getHeader(HttpHeaders.CONTENT_TYPE), request.headers(), caller.tenant());

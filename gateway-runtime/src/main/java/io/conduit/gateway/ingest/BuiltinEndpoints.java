@@ -7,6 +7,7 @@ import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.Responses;
+import io.conduit.gateway.edge.auth.ReadScope;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * The gateway's own read endpoints: {@code GET /v1/blobs/{backend}/{blobId}} (ETag, Range, 304), its
  * metadata {@code GET /v1/blobs/{backend}/{blobId}/meta} (the blobRef and its {@code locations}) and
- * {@code GET /v1/queues/{backend}/{queue}/jobs/{jobId}}. Rules cannot shadow them.
+ * {@code GET /v1/queues/{backend}/{queue}/jobs/{jobId}}. Rules cannot shadow them. With auth, a tenant
+ * reads only backends a rule it may call writes to ({@link ReadScope}).
  */
 public final class BuiltinEndpoints {
     private static final Pattern BLOB = Pattern.compile("^/v1/blobs/([^/]+)/([^/]+)$");
@@ -35,7 +37,13 @@ public final class BuiltinEndpoints {
         return path.startsWith("/v1/blobs/") || path.startsWith("/v1/queues/");
     }
 
-    public static Future<Void> handle(HttpServerRequest request, LiveConfig live) {
+    /** May the caller read this backend's blobs or jobs? Throws the refusal (before the store is asked). */
+    @FunctionalInterface
+    public interface ReadCheck {
+        void check(ReadScope.Kind kind, String backend);
+    }
+
+    public static Future<Void> handle(HttpServerRequest request, LiveConfig live, ReadCheck allowed) {
         String path = request.path();
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
             request.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD");
@@ -43,15 +51,18 @@ public final class BuiltinEndpoints {
         }
         Matcher blob = BLOB.matcher(path);
         if (blob.matches()) {
+            allowed.check(ReadScope.Kind.BLOB, decode(blob.group(1)));
             return blob(request, live, decode(blob.group(1)), decode(blob.group(2)));
         }
         Matcher meta = BLOB_META.matcher(path);
         if (meta.matches()) {
+            allowed.check(ReadScope.Kind.BLOB, decode(meta.group(1)));
             return meta(request, live, decode(meta.group(1)), decode(meta.group(2)));
         }
         Matcher job = JOB.matcher(path);
         if (job.matches()) {
             String backend = decode(job.group(1));
+            allowed.check(ReadScope.Kind.JOB, backend);
             return live.queueSink(backend)
                     .map(sink -> sink.status(decode(job.group(2)), decode(job.group(3))))
                     .orElseGet(() -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
@@ -97,6 +108,7 @@ public final class BuiltinEndpoints {
     private static Future<Void> send(HttpServerRequest request, StoredBlob blob) {
         BlobRef ref = blob.ref();
         HttpServerResponse response = request.response();
+        StoredBytesHeaders.apply(response, ref.mime(), ref.filename());
         String etag = ref.sha256() == null ? null : "\"" + ref.sha256() + "\"";
         if (etag != null) {
             response.putHeader(HttpHeaders.ETAG, etag);

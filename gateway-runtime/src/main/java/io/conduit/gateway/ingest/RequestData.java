@@ -92,11 +92,18 @@ final class RequestData {
         }, allNames, () -> ZonedDateTime.ofInstant(Instant.ofEpochMilli(receivedAtMillis), ZoneOffset.UTC));
     }
 
+    /** Credentials a template never copies into a queue or an answer: shown as in the logs and recordings. */
+    static final java.util.Set<String> REDACTED_HEADERS = java.util.Set.of("authorization", "proxy-authorization", "cookie",
+            "x-token");
+
     private ObjectNode headers() {
         if (headers == null) {
             headers = JsonNodeFactory.instance.objectNode();
-            request.headers().names().forEach(name -> headers.put(name.toLowerCase(Locale.ROOT),
-                    String.join(", ", request.headers().getAll(name))));
+            request.headers().names().forEach(name -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                headers.put(lower, REDACTED_HEADERS.contains(lower) ? "[redacted]"
+                        : String.join(", ", request.headers().getAll(name)));
+            });
         }
         return headers;
     }

@@ -111,8 +111,12 @@ public final class RuleHandler {
                         contentType == null ? null : CompiledRoute.baseType(contentType), broken.future(), opened, progress)
                         .map(part -> new Staged(List.of(part), JsonNodeFactory.instance.objectNode()));
         return staged
-                .compose(s -> data.exchange().timedWrite(blob.backend(), "blob", () -> commitAll(s.parts()))
-                        .map(refs -> new Stored(refs, s.fields())))
+                .compose(s -> {
+                    // Header values from the form are known now: a bad one publishes nothing.
+                    RespondHeaders.render(route.templates(), data.context(MessagePayload.of(s.fields()), Map.of(), Map.of()));
+                    return data.exchange().timedWrite(blob.backend(), "blob", () -> commitAll(s.parts()))
+                            .map(refs -> new Stored(refs, s.fields()));
+                })
                 .recover(failure -> abortAll(opened).transform(v -> Future.failedFuture(Failures.fromSink(failure))))
                 .compose(s -> {
                     s.refs().forEach(r -> data.exchange().blobStored(r.backendName(), r.blobId()));
@@ -263,15 +267,18 @@ public final class RuleHandler {
         continueIfExpected(request);
         long deadline = System.currentTimeMillis() + live.config().edge().limits().requestTimeoutMillis();
         String idempotencyHeader = idempotencyKeyHeader(request);
-        return BodyReader.read(request, limit, progress).compose(body -> send(data, live, route, body,
-                request.getHeader(HttpHeaders.CONTENT_TYPE), idempotencyHeader, deadline)
-                .compose(ref -> {
-                    Context after = data.context(body, Map.of(Root.QUEUE_REF, () -> ConfigJson.MAPPER.valueToTree(ref)),
-                            Map.of());
-                    // A repeat wrote nothing, so it sends no second follow-up either.
-                    Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
-                    return followed.compose(v -> respond(request, route, after, 202, new QueueAnswer(ref)));
-                }));
+        return BodyReader.read(request, limit, progress).compose(body -> {
+            // Checked before the send: a bad header value must not leave a queued message for a retry to duplicate.
+            RespondHeaders.render(route.templates(), data.context(body, Map.of(), Map.of()));
+            return send(data, live, route, body, request.getHeader(HttpHeaders.CONTENT_TYPE), idempotencyHeader, deadline)
+                    .compose(ref -> {
+                        Context after = data.context(body, Map.of(Root.QUEUE_REF, () -> ConfigJson.MAPPER.valueToTree(ref)),
+                                Map.of());
+                        // A repeat wrote nothing, so it sends no second follow-up either.
+                        Future<Void> followed = ref.duplicate() ? Future.succeededFuture() : followUp(live, route, after, data);
+                        return followed.compose(v -> respond(request, route, after, 202, new QueueAnswer(ref)));
+                    });
+        });
     }
 
     /**
@@ -440,7 +447,7 @@ public final class RuleHandler {
         RouteConfig.Respond respond = route.config().respond();
         RouteTemplates t = route.templates();
         int status = respond == null ? defaultStatus : respond.status();
-        t.respondHeaders().forEach((name, value) -> request.response().putHeader(name, value.render(after)));
+        RespondHeaders.render(t, after).forEach((name, value) -> request.response().putHeader(name, value));
         Object body = t.respondBody() == null ? defaultBody : t.respondBody().render(after);
         Responses.json(request, status, body);
         return Future.succeededFuture();

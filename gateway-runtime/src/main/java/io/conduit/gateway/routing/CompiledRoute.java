@@ -29,6 +29,11 @@ public record CompiledRoute(RouteConfig config, PathPattern path, List<HeaderMat
         return config.id();
     }
 
+    /** Whether a caller of {@code tenant} (null: anonymous) sees this rule: shared rules, or the tenant's own. */
+    public boolean servesTenant(String tenant) {
+        return config.tenant() == null || config.tenant().equals(tenant);
+    }
+
     boolean methodMatches(String method) {
         return config.match().method() == null || config.match().method().equals(method);
     }

@@ -53,8 +53,7 @@ public final class RouteTable {
             if (route.isWebSocket()) {
                 continue;
             }
-            String only = route.config().tenant();
-            if (only != null && !only.equals(tenant)) {
+            if (!route.servesTenant(tenant)) {
                 continue;
             }
             Optional<Map<String, String>> vars = route.path().match(path);
@@ -82,10 +81,13 @@ public final class RouteTable {
         return new RouteMatch.NotFound();
     }
 
-    /** The WebSocket rule ({@code when.ws}) for an upgrade request to {@code path}, most specific first. */
-    public Optional<RouteMatch.Found> matchWebSocket(String path) {
+    /**
+     * The WebSocket rule ({@code when.ws}) for an upgrade request to {@code path}, most specific first,
+     * among the shared rules and the rules of {@code tenant} (none when null), as for HTTP.
+     */
+    public Optional<RouteMatch.Found> matchWebSocket(String path, String tenant) {
         for (CompiledRoute route : routes) {
-            if (!route.isWebSocket()) {
+            if (!route.isWebSocket() || !route.servesTenant(tenant)) {
                 continue;
             }
             Optional<Map<String, String>> vars = route.path().match(path);

@@ -4,6 +4,7 @@ import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.EdgeGuard;
 import io.conduit.gateway.edge.ErrorCode;
+import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.Responses;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
@@ -21,10 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Takes WebSocket upgrades for rules with {@code when.ws}: finds the rule, upgrades, and runs one
- * {@link WebSocketSession} per connection. Upgrades to other paths get the usual 404 JSON error. The
- * upgrade passes the edge policies like any request (identify, then authorize and limit with the ws
- * rule), so a refusal is an HTTP 401/403/429 before any upgrade; the caller's tenant stays with the
- * connection, and each message is admitted again against the rate limits and tenant quotas.
+ * {@link WebSocketSession} per connection. The upgrade passes the edge policies like any request
+ * (identify, match among the shared rules and the caller's tenant's own, then authorize and limit),
+ * so an upgrade to an unknown path needs a token before it learns 404, and a refusal is an HTTP
+ * 401/403/429 before any upgrade; the caller's tenant stays with the connection, and each message is admitted again against the rate limits and tenant quotas.
  */
 public final class WebSocketIngest {
     private final RuleHandler rules;
@@ -52,23 +53,27 @@ public final class WebSocketIngest {
             exchange.finish();
             return;
         }
-        Optional<RouteMatch.Found> found = live.routes().matchWebSocket(request.path());
-        if (found.isEmpty()) {
-            live.release();
-            Responses.error(request, ErrorCode.NOT_FOUND, "no WebSocket route for " + request.path());
-            exchange.finish();
-            return;
-        }
-        exchange.rule(found.get().route().id());
         Context context = Vertx.currentContext();
         Caller[] caller = {Caller.ANONYMOUS};
+        Optional<RouteMatch.Found> found = Optional.empty();
         Future<EdgeGuard.Admission> admitted;
         try {
+            // Who first, then which rule, as for HTTP: a tenant's rule is only found with its token, and an
+            // unknown path without a token is a 401 like any other, so upgrades cannot map the routes.
             caller[0] = guard.identify(request, live);
             exchange.tenant(caller[0].tenant());
-            admitted = guard.admit(request, live, found.get().route(), caller[0]);
+            found = live.routes().matchWebSocket(request.path(), caller[0].tenant());
+            found.ifPresent(f -> exchange.rule(f.route().id()));
+            admitted = guard.admit(request, live, found.map(RouteMatch.Found::route).orElse(null), caller[0]);
         } catch (RuntimeException e) {
             admitted = Future.failedFuture(e);
+        }
+        Optional<RouteMatch.Found> rule = found;
+        if (rule.isEmpty()) {
+            admitted = admitted.compose(a -> {
+                a.finish(0);
+                return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "no WebSocket route for " + request.path()));
+            });
         }
         // Global rate limits answer on the Redis client's thread: the upgrade belongs to the request's own.
         admitted.onComplete(ar -> context.runOnContext(v -> {
@@ -81,7 +86,7 @@ public final class WebSocketIngest {
             }
             // The upgrade itself was one request; each message is admitted (and its bytes counted) on its own.
             ar.result().finish(0);
-            upgrade(request, exchange, live, found.get(), caller[0]);
+            upgrade(request, exchange, live, rule.get(), caller[0]);
         }));
     }
 

@@ -50,6 +50,26 @@ public final class AuthPolicy {
     }
 
     /**
+     * Whether a request to {@code path} that {@code rulePath} (a rule's declared path, null for built-in
+     * endpoints and unmatched requests) serves skips auth: the path must be exempt, and so must the rule's own
+     * path, so an exemption never makes public a broader rule (a template or prefix) that happens to match it.
+     */
+    public boolean exempt(String path, String rulePath) {
+        return exempt(path) && (rulePath == null || exempt(rulePath));
+    }
+
+    /** Whether the request presents a token at all (ours or not). */
+    public boolean presentsToken(HttpServerRequest request) {
+        return presentedToken(request) != null;
+    }
+
+    /** The tenant of a presented token, if it is one of ours; no answer is touched (for exempt paths). */
+    public Optional<Caller> recognize(HttpServerRequest request) {
+        String presented = presentedToken(request);
+        return presented == null ? Optional.empty() : tokens.identify(presented);
+    }
+
+    /**
      * The caller of a request. A missing token is fine only when not {@code required}; a token that
      * is not ours is always refused, so a client learns of a wrong token even on a public rule.
      */
@@ -69,13 +89,18 @@ public final class AuthPolicy {
         });
     }
 
-    /** Refuses a tenant a rule outside its list (403); tenants without a list may call every rule. */
-    public void authorize(Caller caller, String routeId) {
+    /** Whether a caller may call a shared rule: anonymous callers passed auth already, tenants without a list call every rule. */
+    public boolean mayCall(Caller caller, String routeId) {
         if (caller.anonymous()) {
-            return;
+            return true;
         }
         Set<String> allowed = rulesByTenant.get(caller.tenant());
-        if (allowed != null && !allowed.contains(routeId)) {
+        return allowed == null || allowed.contains(routeId);
+    }
+
+    /** Refuses a tenant a rule outside its list (403); tenants without a list may call every rule. */
+    public void authorize(Caller caller, String routeId) {
+        if (!mayCall(caller, routeId)) {
             throw AuthRefused.forbidden("tenant " + caller.tenant() + " may not call this route");
         }
     }

@@ -17,4 +17,10 @@ public final class LocalBuckets {
         }
         return buckets.computeIfAbsent(key, k -> new TokenBucket(rate, burst, now)).take(now);
     }
+
+    /** What taking a token would answer, without taking it; null when the key has no bucket (a full one). */
+    public Decision peek(String key, double rate, double burst) {
+        TokenBucket bucket = buckets.get(key);
+        return bucket == null ? null : bucket.peek(System.nanoTime());
+    }
 }

@@ -20,6 +20,16 @@ final class TokenBucket {
         if (allowed) {
             tokens -= 1;
         }
+        return decision(allowed);
+    }
+
+    /** Whether a token could be taken now, taking none. */
+    synchronized Decision peek(long nowNanos) {
+        refill(nowNanos);
+        return decision(tokens >= 1);
+    }
+
+    private Decision decision(boolean allowed) {
         long retryAfter = allowed ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / rate));
         long reset = (long) Math.ceil((burst - tokens) / rate);
         return new Decision(allowed, (long) burst, (long) Math.floor(tokens), reset, retryAfter);
