@@ -5,7 +5,6 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.EdgeGatewayStatus;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
-import io.conduit.operator.status.Conditions;
 import io.conduit.operator.status.EventRecorder;
 import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -69,7 +68,6 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         String revision = rendering.config().revision();
         long generation = gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
         int replicas = gateway.getSpec() == null || gateway.getSpec().replicas() == null ? 1 : gateway.getSpec().replicas();
-        boolean gatewayProblem = rendering.problems().stream().anyMatch(p -> p.resource().kind().equals("EdgeGateway"));
 
         // Push the rendered config to every ready pod that does not run it yet; pods that become
         // ready trigger a reconciliation through the Pod informer and get pushed to here.
@@ -111,29 +109,11 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         }
 
         List<Condition> previous = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions();
-        Conditions conditions = new Conditions(previous, generation)
-                .set("Available", !ready.isEmpty() || replicas == 0, ready.isEmpty() ? "NoReadyReplicas" : "MinimumReplicasAvailable",
-                        ready.size() + " of " + replicas + " gateway pods ready");
-        if (!failures.isEmpty()) {
-            conditions.set("ConfigSynced", false, "PushFailed", "revision " + revision + " not acknowledged by "
-                    + String.join("; ", failures));
-        } else if (ready.isEmpty()) {
-            conditions.unknown("ConfigSynced", "NoReadyReplicas", "revision " + revision + " waits for a ready pod");
-        } else {
-            conditions.set("ConfigSynced", updated == ready.size(), updated == ready.size() ? "Synced" : "Pending",
-                    updated + " of " + ready.size() + " ready pods run revision " + revision);
-        }
-        if (gatewayProblem) {
-            conditions.set("Ready", false, "Invalid", rendering.problems().stream()
-                    .filter(p -> p.resource().kind().equals("EdgeGateway")).map(p -> p.message())
-                    .collect(Collectors.joining("; ")));
-        } else {
-            boolean serving = !ready.isEmpty() && updated > 0;
-            conditions.set("Ready", serving, serving ? "Serving" : ready.isEmpty() ? "NoReadyReplicas" : "ConfigPending",
-                    serving ? "serving " + rendering.config().routes().size() + " routes at revision " + revision
-                            : "no ready pod runs revision " + revision + " yet");
-        }
-        EdgeGatewayStatus status = new EdgeGatewayStatus(generation, conditions.list(), pods.size(), ready.size(), updated,
+        List<String> gatewayProblems = rendering.problems().stream()
+                .filter(p -> p.resource().kind().equals("EdgeGateway")).map(p -> p.message()).toList();
+        List<Condition> conditions = GatewayConditions.of(previous, generation, replicas, ready.size(), updated, revision,
+                rendering.config().routes().size(), failures, gatewayProblems);
+        EdgeGatewayStatus status = new EdgeGatewayStatus(generation, conditions, pods.size(), ready.size(), updated,
                 revision, GatewayNames.selectorString(gateway), rendering.config().routes().size());
         // An unchanged status is not written: RouteRule reconcilers watch gateways, and a write would wake them for nothing.
         boolean changed = !status.equals(gateway.getStatus());
