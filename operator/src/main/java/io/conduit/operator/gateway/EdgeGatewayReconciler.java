@@ -10,6 +10,8 @@ import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.conduit.config.ConfigJson;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,9 +75,11 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         // ready trigger a reconciliation through the Pod informer and get pushed to here.
         String token = AdminTokens.ensure(context.getClient(), gateway, cachedSecret(context,
                 new ResourceID(AdminTokens.name(gateway), gateway.getMetadata().getNamespace())));
-        List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class)
-                .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
-                .toList();
+        List<Pod> pods = OwnPods.of(context.getSecondaryResourcesAsStream(Pod.class)
+                        .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
+                        .toList(),
+                context.getSecondaryResourcesAsStream(ReplicaSet.class).toList(),
+                context.getSecondaryResource(Deployment.class).map(d -> d.getMetadata().getUid()).orElse(null));
         List<Pod> ready = pods.stream().filter(EdgeGatewayReconciler::isReady).toList();
         PodRevisions acked = revisions.computeIfAbsent(ResourceID.fromResource(gateway), id -> new PodRevisions());
         acked.retainOnly(PodRevisions.uids(pods));
@@ -124,7 +128,7 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
     /** A Secret from the namespace-wide Secret informer's cache, or null. */
     @SuppressWarnings("unchecked")
-    private static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
+    static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
         var secrets = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
                 .getEventSourceFor(Secret.class, Secret.class.getSimpleName());
         return secrets.get(id).orElse(null);
@@ -150,7 +154,8 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 namespaceWide(BlobBackend.class, context),
                 namespaceWide(QueueBackend.class, context),
                 namespaceWide(Secret.class, context),
-                gatewayPods(context));
+                gatewayPods(context),
+                gatewayReplicaSets(context));
     }
 
     /** Any change of a {@code type} in a namespace concerns every EdgeGateway of that namespace. */
@@ -176,6 +181,19 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 .withSecondaryToPrimaryMapper((Pod pod) -> {
                     String gateway = pod.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
                     return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, pod.getMetadata().getNamespace()));
+                })
+                .build();
+        return new InformerEventSource<>(config, context);
+    }
+
+    /** The gateways' ReplicaSets (they carry the pod template's labels): which pods the Deployment really owns. */
+    private static InformerEventSource<ReplicaSet, EdgeGateway> gatewayReplicaSets(EventSourceContext<EdgeGateway> context) {
+        var config = InformerEventSourceConfiguration.from(ReplicaSet.class, EdgeGateway.class)
+                .withName("gateway-replicasets")
+                .withLabelSelector(GatewayNames.MANAGED_BY_LABEL + "=conduit-operator")
+                .withSecondaryToPrimaryMapper((ReplicaSet rs) -> {
+                    String gateway = rs.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
+                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, rs.getMetadata().getNamespace()));
                 })
                 .build();
         return new InformerEventSource<>(config, context);
