@@ -154,8 +154,8 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 namespaceWide(BlobBackend.class, context),
                 namespaceWide(QueueBackend.class, context),
                 namespaceWide(Secret.class, context),
-                gatewayPods(context),
-                gatewayReplicaSets(context));
+                gatewayLabelled(Pod.class, "gateway-pods", context),
+                gatewayLabelled(ReplicaSet.class, "gateway-replicasets", context));
     }
 
     /** Any change of a {@code type} in a namespace concerns every EdgeGateway of that namespace. */
@@ -173,27 +173,19 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         return new InformerEventSource<>(config, context);
     }
 
-    /** Gateway pods, mapped to their EdgeGateway by the instance label: a pod turning ready is pushed to. */
-    private static InformerEventSource<Pod, EdgeGateway> gatewayPods(EventSourceContext<EdgeGateway> context) {
-        var config = InformerEventSourceConfiguration.from(Pod.class, EdgeGateway.class)
-                .withName("gateway-pods")
+    /**
+     * Objects the operator labelled as a gateway's (pods, and the ReplicaSets that carry the pod template's labels),
+     * mapped to their EdgeGateway by the instance label: a pod turning ready is pushed to, and a ReplicaSet says
+     * which pods the gateway's Deployment really owns.
+     */
+    private static <R extends HasMetadata> InformerEventSource<R, EdgeGateway> gatewayLabelled(Class<R> type, String name,
+                                                                                                 EventSourceContext<EdgeGateway> context) {
+        var config = InformerEventSourceConfiguration.from(type, EdgeGateway.class)
+                .withName(name)
                 .withLabelSelector(GatewayNames.MANAGED_BY_LABEL + "=conduit-operator")
-                .withSecondaryToPrimaryMapper((Pod pod) -> {
-                    String gateway = pod.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
-                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, pod.getMetadata().getNamespace()));
-                })
-                .build();
-        return new InformerEventSource<>(config, context);
-    }
-
-    /** The gateways' ReplicaSets (they carry the pod template's labels): which pods the Deployment really owns. */
-    private static InformerEventSource<ReplicaSet, EdgeGateway> gatewayReplicaSets(EventSourceContext<EdgeGateway> context) {
-        var config = InformerEventSourceConfiguration.from(ReplicaSet.class, EdgeGateway.class)
-                .withName("gateway-replicasets")
-                .withLabelSelector(GatewayNames.MANAGED_BY_LABEL + "=conduit-operator")
-                .withSecondaryToPrimaryMapper((ReplicaSet rs) -> {
-                    String gateway = rs.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
-                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, rs.getMetadata().getNamespace()));
+                .withSecondaryToPrimaryMapper((R resource) -> {
+                    String gateway = resource.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
+                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, resource.getMetadata().getNamespace()));
                 })
                 .build();
         return new InformerEventSource<>(config, context);
