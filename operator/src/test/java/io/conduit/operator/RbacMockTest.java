@@ -92,6 +92,7 @@ class RbacMockTest {
         KubernetesClient operatorClient = OperatorMockServer.operatorClient(client);
         Operator operator = OperatorMockServer.start(client, operatorClient, ConduitOperator.reconcilers().toArray(Reconciler[]::new));
         try {
+            // The S3 endpoint is a free port nobody listens on: the readiness check fails, which is a path too.
             OperatorMockServer.apply(client, NS, """
                     apiVersion: v1
                     kind: Secret
@@ -101,7 +102,7 @@ class RbacMockTest {
                     apiVersion: conduit.io/v1alpha1
                     kind: BlobBackend
                     metadata: {name: files, namespace: rbac}
-                    spec: {type: s3, s3: {bucket: b, endpoint: "http://127.0.0.1:9", credentialsSecretRef: {name: s3-creds}}}
+                    spec: {type: s3, s3: {bucket: b, endpoint: "http://127.0.0.1:%d", credentialsSecretRef: {name: s3-creds}}}
                     ---
                     apiVersion: conduit.io/v1alpha1
                     kind: QueueBackend
@@ -127,7 +128,7 @@ class RbacMockTest {
                     kind: EdgeGateway
                     metadata: {name: edge, namespace: rbac}
                     spec: {replicas: 2}
-                    """);
+                    """.formatted(io.conduit.testsupport.FreePort.find()));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("edge-gateway").get() != null);
             // A ready pod of the gateway nobody listens for (on a free port): the push fails, which is a path too
             // (PushFailed event, retries).
