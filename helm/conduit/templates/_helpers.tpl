@@ -29,29 +29,47 @@ each EdgeGateway's objects, reads Secrets the resources name, and watches gatewa
 the ClusterRole and the per-namespace Roles; install-tests checks it against the operator's workflow.
 */}}
 {{- define "conduit.operatorRules" -}}
+# Exactly the calls the operator makes (operator RbacMockTest checks equality per group, resource and verb).
+# Informers list and watch; backends are read once more by name when a rule's status is computed.
 - apiGroups: [conduit.io]
-  resources: [blobbackends, queuebackends, routerules, edgegateways]
+  resources: [blobbackends, queuebackends]
   verbs: [get, list, watch]
+- apiGroups: [conduit.io]
+  resources: [routerules, edgegateways]
+  verbs: [list, watch]
 # Status is written as a JSON patch of the status subresource, never with update.
 - apiGroups: [conduit.io]
   resources: [blobbackends/status, queuebackends/status, routerules/status, edgegateways/status]
   verbs: [patch]
+# Owned objects are created and put back with update; deletion is left to garbage collection (owner references).
+# Secrets: get reads the admin token when the cache has not seen it yet.
 - apiGroups: [""]
-  resources: [configmaps, secrets, services, serviceaccounts]
-  verbs: [get, list, watch, create, update, patch, delete]
+  resources: [secrets]
+  verbs: [get, list, watch, create, update]
+- apiGroups: [""]
+  resources: [configmaps, services]
+  verbs: [list, watch, create, update]
+- apiGroups: [""]
+  resources: [serviceaccounts]
+  verbs: [list, watch, create]
 - apiGroups: [""]
   resources: [pods]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 - apiGroups: [""]
   resources: [events]
-  verbs: [create, patch]
+  verbs: [create]
 - apiGroups: [apps]
   resources: [deployments]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [list, watch, create, update]
+# Which pods a gateway's Deployment really owns (only those get its config and admin token).
+- apiGroups: [apps]
+  resources: [replicasets]
+  verbs: [list, watch]
+# The disruption budget goes when a gateway scales down to one pod.
 - apiGroups: [policy]
   resources: [poddisruptionbudgets]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [list, watch, create, update, delete]
 - apiGroups: [networking.k8s.io]
   resources: [networkpolicies]
-  verbs: [get, list, watch, create, update, patch, delete]
+  verbs: [list, watch, create, update]
 {{- end }}

@@ -15,14 +15,23 @@ if generation ~= nil and (status.observedGeneration == nil or status.observedGen
   return hs
 end
 local ready = nil
+local synced = nil
 for _, condition in ipairs(status.conditions) do
   if condition.type == "Ready" then
     ready = condition
+  elseif condition.type == "ConfigSynced" then
+    synced = condition
   end
 end
 if ready == nil or (generation ~= nil and ready.observedGeneration ~= nil and ready.observedGeneration < generation) then
   hs.status = "Progressing"
   hs.message = "Waiting for condition Ready for generation " .. tostring(generation)
+  return hs
+end
+-- A pod that refuses the config is a failure even while the others serve it (the operator retries the push).
+if synced ~= nil and synced.status == "False" and synced.reason == "PushFailed" then
+  hs.status = "Degraded"
+  hs.message = synced.message
   return hs
 end
 local message = ready.message

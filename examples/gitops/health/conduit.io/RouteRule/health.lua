@@ -1,6 +1,8 @@
 -- Argo CD health of a Conduit RouteRule, for the current generation: Degraded when it is not Accepted
--- (invalid, conflicting) or its references do not resolve; Healthy once Programmed (every ready pod of
--- every attached gateway serves this generation); Progressing until then.
+-- (invalid, conflicting), its references do not resolve, or it is left out of the config; Healthy once
+-- Programmed (every ready pod of every attached gateway serves this generation); Progressing until then.
+-- Programmed=False for these reasons is a rollout under way (pods not yet acknowledged, none ready), not a failure.
+local rollout = {Pending = true, NoReadyReplicas = true}
 local hs = {}
 local generation = obj.metadata.generation
 local status = obj.status
@@ -28,7 +30,7 @@ local function describe(condition)
 end
 for _, type in ipairs({"Accepted", "ResolvedRefs", "Programmed"}) do
   local condition = conditions[type]
-  if condition ~= nil and condition.status == "False" then
+  if condition ~= nil and condition.status == "False" and not (type == "Programmed" and rollout[condition.reason or ""]) then
     hs.status = "Degraded"
     hs.message = describe(condition)
     return hs

@@ -212,9 +212,11 @@ class BullmqWorkerIT {
 
         worker.work(prefix, "orders");
         completed("orders", "order-7");
-        Thread.sleep(500);
+        // A job added after both requests runs after any copy of order-7: once it completed, a copy would have run.
+        queued("/jobs/orders", Map.of("jobId", "order-8", "data", Map.of("order", 8)));
+        completed("orders", "order-8");
 
-        assertThat(processedIds("orders")).containsExactly("order-7");
+        assertThat(processedIds("orders")).containsExactly("order-7", "order-8");
         assertThat(probe.sync().hget(prefix + ":orders:order-7", "opts")).contains("\"jobId\":\"order-7\"");
     }
 
@@ -285,9 +287,11 @@ class BullmqWorkerIT {
         worker.work(prefix, "held");
 
         String id = queued("/jobs/held", Map.of("data", Map.of("x", 1))).get("jobId").asText();
-        Thread.sleep(1000);
-        assertThat(processedIds("held")).isEmpty();
-        assertThat(probe.sync().lrange(prefix + ":held:paused", 0, -1)).containsExactly(id);
+        assertThat(GatewayHarness.eventually(Duration.ofSeconds(5), () -> probe.sync().lrange(prefix + ":held:paused", 0, -1)
+                .equals(List.of(id)))).as("the job waits in the paused list").isTrue();
+        // Watched, not slept on: the running worker must not take it, checked every 50 ms for a second.
+        assertThat(GatewayHarness.eventually(Duration.ofSeconds(1), () -> !processedIds("held").isEmpty()))
+                .as("a paused queue's job was processed").isFalse();
         assertThat(status("held", id).get("state").asText()).isEqualTo("waiting");
 
         worker.command("resume", "prefix", prefix, "queue", "held");

@@ -124,9 +124,14 @@ class CorsBrowserIT {
     @Test
     void anotherOriginIsBlockedByTheBrowserAndNothingReachesTheBackend() throws Exception {
         int before = spooledJobs();
+        double preflights = preflightsAnswered();
         String result = fetchFrom(otherSite, "/orders", "application/json", "JSON.stringify({item: 'book'})");
 
         assertThat(result).startsWith("blocked: ");
+        // Blocked by the gateway's answer, not by some network failure: the browser's preflight reached the gateway and
+        // was answered, and the answer to that origin's preflight carries no CORS header.
+        assertThat(preflightsAnswered()).as("preflights the gateway answered").isEqualTo(preflights + 1);
+        assertThat(preflight(origin(otherSite)).headers().map().keySet()).noneMatch(h -> h.toLowerCase().startsWith("access-control-"));
         assertThat(spooledJobs()).as("the preflight failed, so the POST was never sent").isEqualTo(before);
     }
 
@@ -154,6 +159,14 @@ class CorsBrowserIT {
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin(allowedSite));
+    }
+
+    /** OPTIONS requests the gateway answered, from its own metrics. */
+    double preflightsAnswered() throws Exception {
+        HttpResponse<String> r = gw.send(HttpRequest.newBuilder(gw.admin("/metrics")).GET().build());
+        return PrometheusText.parse(r.body()).samples.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("conduit_http_requests_total{") && e.getKey().contains("method=\"OPTIONS\""))
+                .mapToDouble(java.util.Map.Entry::getValue).sum();
     }
 
     HttpResponse<String> preflight(String origin) throws Exception {

@@ -3,6 +3,7 @@ package io.conduit.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.conduit.testsupport.KafkaBroker;
+import io.conduit.testsupport.Needs;
 import io.conduit.testsupport.TestServers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class KafkaFaultsIT {
     @BeforeEach
     void start() {
         kafka = TestServers.kafka();
-        Assumptions.assumeTrue(kafka.restartable(), "needs a broker this JVM can stop and start");
+        Needs.require(kafka.restartable(), "a Kafka broker this JVM can stop and start", Needs.ownServer(KafkaBroker.ENV_VAR));
         topic = KafkaRecords.uniqueTopic("load");
         kafka.createTopic(topic, 2);
     }

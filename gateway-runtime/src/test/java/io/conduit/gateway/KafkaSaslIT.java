@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conduit.testsupport.KafkaBroker;
+import io.conduit.testsupport.Needs;
 import io.conduit.testsupport.TestServers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,8 @@ class KafkaSaslIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = TestServers.kafka();
-        Assumptions.assumeTrue(kafka.saslBootstrapServers() != null, "needs the SASL listener of a broker this JVM runs");
+        Needs.require(kafka.saslBootstrapServers() != null, "the SASL listener of a broker this JVM runs",
+                Needs.ownServer(KafkaBroker.ENV_VAR));
         topic = KafkaRecords.uniqueTopic("secured");
         kafka.createTopic(topic, 1);
         kafka.createScramUser("SCRAM-SHA-512", "gateway-scram", "scram-pa55");

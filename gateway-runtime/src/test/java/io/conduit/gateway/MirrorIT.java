@@ -3,10 +3,10 @@ package io.conduit.gateway;
 import static io.conduit.gateway.S3Fixture.randomBytes;
 import static io.conduit.gateway.S3Fixture.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.conduit.gateway.config.SinkFactory;
+import io.conduit.testsupport.Needs;
 import io.conduit.testsupport.S3Server;
 import io.conduit.testsupport.TestServers;
 import java.net.http.HttpRequest;
@@ -43,7 +43,7 @@ class MirrorIT {
     @BeforeEach
     void start() {
         mirrorServer = TestServers.newS3();
-        assumeTrue(mirrorServer.restartable(), "needs an S3 server this JVM can stop");
+        Needs.require(mirrorServer.restartable(), "an S3 server this JVM can stop", Needs.ownServer(S3Server.ENV_VAR));
         mirror = new S3Fixture(mirrorServer);
     }
 

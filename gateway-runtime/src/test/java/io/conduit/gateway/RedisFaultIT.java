@@ -3,6 +3,7 @@ package io.conduit.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conduit.testsupport.Needs;
 import io.conduit.testsupport.RedisServer;
 import io.conduit.testsupport.TestServers;
 import io.lettuce.core.RedisClient;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +46,7 @@ class RedisFaultIT {
     @BeforeEach
     void start() throws Exception {
         redis = TestServers.newRedis();
-        Assumptions.assumeTrue(redis.restartable(), "needs a Redis this JVM can stop and start");
+        Needs.require(redis.restartable(), "a Redis this JVM can stop and start", Needs.ownServer(RedisServer.ENV_VAR));
         prefix = RedisProbe.uniquePrefix("fault-it");
         // Keep data across stop/start: SIGTERM makes a Redis with a save point write its RDB, read back on start.
         try (RedisProbe probe = new RedisProbe(redis)) {

@@ -92,19 +92,24 @@ class ReloadIT {
         assertThat(queueServing()).isEqualTo("v1");
     }
 
+    /** What one request got during the load: its status, and the queue (so the config version) that took it. */
+    record Served(int status, String queue) {
+    }
+
     @Test
     void reloadsUnderConcurrentLoadDropNoRequest() throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(8);
-        List<Future<List<Integer>>> results = new ArrayList<>();
+        List<Future<List<Served>>> results = new ArrayList<>();
         for (int c = 0; c < 8; c++) {
             results.add(clients.submit(() -> {
-                List<Integer> statuses = new ArrayList<>();
+                List<Served> served = new ArrayList<>();
                 while (running.get()) {
-                    statuses.add(gw.send(HttpRequest.newBuilder(gw.uri("/work")).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build()).statusCode());
+                    HttpResponse<String> r = gw.send(HttpRequest.newBuilder(gw.uri("/work")).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+                    served.add(new Served(r.statusCode(), r.statusCode() == 202 ? GatewayHarness.json(r).at("/queueRef/queue").asText() : null));
                 }
-                return statuses;
+                return served;
             }));
         }
         for (int i = 0; i < 10; i++) {
@@ -112,13 +117,15 @@ class ReloadIT {
             Thread.sleep(300);
         }
         running.set(false);
-        List<Integer> all = new ArrayList<>();
-        for (Future<List<Integer>> f : results) {
+        List<Served> all = new ArrayList<>();
+        for (Future<List<Served>> f : results) {
             all.addAll(f.get());
         }
         clients.shutdown();
 
-        assertThat(all).hasSizeGreaterThan(100).allMatch(s -> s == 202);
+        assertThat(all).hasSizeGreaterThan(100).allMatch(s -> s.status() == 202);
+        // The reloads happened during the load, not after it: requests were served by several versions.
+        assertThat(all.stream().map(Served::queue).distinct().toList()).as("versions served during the load").hasSizeGreaterThanOrEqualTo(4);
         assertThat(gw.adminConfig().at("/config/routes/0/queue/queue").asText()).isEqualTo("q9");
     }
 }

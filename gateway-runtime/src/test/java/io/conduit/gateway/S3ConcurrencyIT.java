@@ -5,6 +5,7 @@ import static io.conduit.gateway.S3Fixture.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conduit.gateway.blob.PartMemoryProbe;
 import io.conduit.testsupport.TestServers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,17 @@ class S3ConcurrencyIT {
 
     @Test
     void moreConcurrentUploadsThanPartMemoryAllCompleteWithTheirOwnBytes() throws Exception {
+        // Watch the part memory while the uploads run: some must wait, and what is handed out stays within the budget.
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean sawWaiting = new AtomicBoolean();
+        AtomicLong mostReserved = new AtomicLong();
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            while (running.get()) {
+                sawWaiting.compareAndSet(false, PartMemoryProbe.uploadsWaiting());
+                mostReserved.accumulateAndGet(PartMemoryProbe.reserved(), Math::max);
+                LockSupport.parkNanos(200_000);
+            }
+        });
         List<byte[]> bodies = new ArrayList<>();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -73,6 +88,10 @@ class S3ConcurrencyIT {
             assertThat(ref.get("sha256").asText()).isEqualTo(sha256(bodies.get(i)));
             assertThat(sha256(s3.read(ref.get("key").asText()))).isEqualTo(sha256(bodies.get(i)));
         }
+        running.set(false);
+        watcher.join();
+        assertThat(sawWaiting).as("an upload waited its turn for part memory").isTrue();
+        assertThat(mostReserved.get()).as("part memory handed out at once").isLessThanOrEqualTo(Long.getLong("conduit.s3.partMemory"));
         assertThat(s3.openMultipartUploads()).isZero();
     }
 }

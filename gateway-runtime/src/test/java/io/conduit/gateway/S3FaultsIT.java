@@ -2,8 +2,8 @@ package io.conduit.gateway;
 
 import static io.conduit.gateway.S3Fixture.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.conduit.testsupport.Needs;
 import io.conduit.testsupport.S3Server;
 import io.conduit.testsupport.TestServers;
 import java.net.http.HttpResponse;
@@ -28,7 +28,7 @@ class S3FaultsIT {
     @BeforeEach
     void start() throws Exception {
         server = TestServers.newS3();
-        assumeTrue(server.restartable(), "needs an S3 server this JVM can stop");
+        Needs.require(server.restartable(), "an S3 server this JVM can stop", Needs.ownServer(S3Server.ENV_VAR));
         s3 = new S3Fixture(server);
         String rules = """
                 apiVersion: conduit.io/v1alpha1

@@ -114,6 +114,12 @@ class HelmChartTest {
 
         assertThat(operator(Chart.render()).getSpec().getTemplate().getMetadata().getLabels())
                 .containsEntry("app.kubernetes.io/name", (String) admitted.get(null));
+        // And tells the operator its namespace, to which those NetworkPolicies pin the admitted pods.
+        assertThat(operator(Chart.render()).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(env -> {
+                    assertThat(env.getName()).isEqualTo(io.conduit.operator.OperatorNamespace.ENV);
+                    assertThat(env.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                });
     }
 
     @Test

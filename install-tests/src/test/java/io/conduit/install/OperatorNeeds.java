@@ -17,12 +17,13 @@ import java.util.List;
 
 /**
  * What the operator's RBAC must grant, derived from the operator itself: every dependent its EdgeGateway
- * workflow manages, the pods it watches for config pushes, the Conduit kinds it reads and whose status it
- * writes, and Events it records.
+ * workflow manages, the pods (and their ReplicaSets) it watches for config pushes, the Conduit kinds it reads
+ * and whose status it writes, and Events it records. These are the least verbs each needs; that the role
+ * grants exactly the verbs the operator uses, no more, is measured by the operator's RbacMockTest.
  */
 final class OperatorNeeds {
-    static final List<String> MANAGE = List.of("get", "list", "watch", "create", "update", "patch", "delete");
-    static final List<String> READ = List.of("get", "list", "watch");
+    static final List<String> MANAGE = List.of("list", "watch", "create");
+    static final List<String> READ = List.of("list", "watch");
 
     record Need(String group, String resource, List<String> verbs) {
         boolean grantedBy(List<PolicyRule> rules) {
@@ -42,7 +43,8 @@ final class OperatorNeeds {
             needs.add(need(type.asSubclass(HasMetadata.class), MANAGE));
         }
         needs.add(need(Pod.class, READ));
-        needs.add(need(Event.class, List.of("create", "patch")));
+        needs.add(need(io.fabric8.kubernetes.api.model.apps.ReplicaSet.class, READ));
+        needs.add(need(Event.class, List.of("create")));
         for (Class<? extends HasMetadata> kind : List.of(BlobBackend.class, QueueBackend.class, RouteRule.class,
                 EdgeGateway.class)) {
             needs.add(need(kind, READ));

@@ -2,7 +2,6 @@ package io.conduit.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -55,7 +54,7 @@ class RedisServerIT {
     @Test
     void closeStopsTheServerAndRemovesItsTempDir() {
         Attempt attempt = RedisServer.localBinary(Env.system()).locate();
-        assumeTrue(attempt instanceof Attempt.Found, attempt::toString);
+        Needs.require(attempt instanceof Attempt.Found, "redis-server (" + attempt + ")", "install it (apt-get install -y redis-server)");
         LocalBinaryServer redis = (LocalBinaryServer) ((Attempt.Found) attempt).server();
         assertThat(redis.workDir()).isDirectory();
 
@@ -129,7 +128,7 @@ class RedisServerIT {
 
     private static Path installedRedis() {
         Path binary = Executables.find(RedisServer.PROGRAM, Env.system()).orElse(null);
-        assumeTrue(binary != null, "redis-server is not installed");
+        Needs.require(binary != null, "redis-server", "install it (apt-get install -y redis-server)");
         return binary;
     }
 }

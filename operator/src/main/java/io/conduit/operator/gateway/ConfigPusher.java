@@ -29,7 +29,12 @@ final class ConfigPusher {
         if (ip == null) {
             return new Outcome(null, "pod has no IP yet");
         }
-        URI uri = URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + adminPort(pod) + "/admin/config");
+        var port = adminPort(pod);
+        if (port.isEmpty()) {
+            // Never a guessed port: whatever listens there (a developer's own gateway, say) would get the config and token.
+            return new Outcome(null, "pod declares no container port named admin");
+        }
+        URI uri = URI.create("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port.get() + "/admin/config");
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri)
                     .timeout(TIMEOUT)
@@ -49,13 +54,13 @@ final class ConfigPusher {
         }
     }
 
-    static int adminPort(Pod pod) {
-        return pod.getSpec().getContainers().stream()
+    /** The port the pod declares as {@code admin}, if any. */
+    static java.util.Optional<Integer> adminPort(Pod pod) {
+        return pod.getSpec() == null ? java.util.Optional.empty() : pod.getSpec().getContainers().stream()
                 .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
-                .filter(p -> "admin".equals(p.getName()))
+                .filter(p -> "admin".equals(p.getName()) && p.getContainerPort() != null)
                 .map(p -> p.getContainerPort())
-                .findFirst()
-                .orElse(GatewayDeploymentDependent.ADMIN_PORT);
+                .findFirst();
     }
 
     private static String abbreviate(String s) {

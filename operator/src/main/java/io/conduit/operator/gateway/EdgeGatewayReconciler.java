@@ -5,12 +5,13 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.EdgeGatewayStatus;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
-import io.conduit.operator.status.Conditions;
 import io.conduit.operator.status.EventRecorder;
 import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.conduit.config.ConfigJson;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,15 +70,16 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         String revision = rendering.config().revision();
         long generation = gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
         int replicas = gateway.getSpec() == null || gateway.getSpec().replicas() == null ? 1 : gateway.getSpec().replicas();
-        boolean gatewayProblem = rendering.problems().stream().anyMatch(p -> p.resource().kind().equals("EdgeGateway"));
 
         // Push the rendered config to every ready pod that does not run it yet; pods that become
         // ready trigger a reconciliation through the Pod informer and get pushed to here.
         String token = AdminTokens.ensure(context.getClient(), gateway, cachedSecret(context,
                 new ResourceID(AdminTokens.name(gateway), gateway.getMetadata().getNamespace())));
-        List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class)
-                .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
-                .toList();
+        List<Pod> pods = OwnPods.of(context.getSecondaryResourcesAsStream(Pod.class)
+                        .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
+                        .toList(),
+                context.getSecondaryResourcesAsStream(ReplicaSet.class).toList(),
+                context.getSecondaryResource(Deployment.class).map(d -> d.getMetadata().getUid()).orElse(null));
         List<Pod> ready = pods.stream().filter(EdgeGatewayReconciler::isReady).toList();
         PodRevisions acked = revisions.computeIfAbsent(ResourceID.fromResource(gateway), id -> new PodRevisions());
         acked.retainOnly(PodRevisions.uids(pods));
@@ -111,29 +113,11 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         }
 
         List<Condition> previous = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions();
-        Conditions conditions = new Conditions(previous, generation)
-                .set("Available", !ready.isEmpty() || replicas == 0, ready.isEmpty() ? "NoReadyReplicas" : "MinimumReplicasAvailable",
-                        ready.size() + " of " + replicas + " gateway pods ready");
-        if (!failures.isEmpty()) {
-            conditions.set("ConfigSynced", false, "PushFailed", "revision " + revision + " not acknowledged by "
-                    + String.join("; ", failures));
-        } else if (ready.isEmpty()) {
-            conditions.unknown("ConfigSynced", "NoReadyReplicas", "revision " + revision + " waits for a ready pod");
-        } else {
-            conditions.set("ConfigSynced", updated == ready.size(), updated == ready.size() ? "Synced" : "Pending",
-                    updated + " of " + ready.size() + " ready pods run revision " + revision);
-        }
-        if (gatewayProblem) {
-            conditions.set("Ready", false, "Invalid", rendering.problems().stream()
-                    .filter(p -> p.resource().kind().equals("EdgeGateway")).map(p -> p.message())
-                    .collect(Collectors.joining("; ")));
-        } else {
-            boolean serving = !ready.isEmpty() && updated > 0;
-            conditions.set("Ready", serving, serving ? "Serving" : ready.isEmpty() ? "NoReadyReplicas" : "ConfigPending",
-                    serving ? "serving " + rendering.config().routes().size() + " routes at revision " + revision
-                            : "no ready pod runs revision " + revision + " yet");
-        }
-        EdgeGatewayStatus status = new EdgeGatewayStatus(generation, conditions.list(), pods.size(), ready.size(), updated,
+        List<String> gatewayProblems = rendering.problems().stream()
+                .filter(p -> p.resource().kind().equals("EdgeGateway")).map(p -> p.message()).toList();
+        List<Condition> conditions = GatewayConditions.of(previous, generation, replicas, ready.size(), updated, revision,
+                rendering.config().routes().size(), failures, gatewayProblems);
+        EdgeGatewayStatus status = new EdgeGatewayStatus(generation, conditions, pods.size(), ready.size(), updated,
                 revision, GatewayNames.selectorString(gateway), rendering.config().routes().size());
         // An unchanged status is not written: RouteRule reconcilers watch gateways, and a write would wake them for nothing.
         boolean changed = !status.equals(gateway.getStatus());
@@ -144,7 +128,7 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
     /** A Secret from the namespace-wide Secret informer's cache, or null. */
     @SuppressWarnings("unchecked")
-    private static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
+    static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
         var secrets = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
                 .getEventSourceFor(Secret.class, Secret.class.getSimpleName());
         return secrets.get(id).orElse(null);
@@ -170,7 +154,8 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 namespaceWide(BlobBackend.class, context),
                 namespaceWide(QueueBackend.class, context),
                 namespaceWide(Secret.class, context),
-                gatewayPods(context));
+                gatewayLabelled(Pod.class, "gateway-pods", context),
+                gatewayLabelled(ReplicaSet.class, "gateway-replicasets", context));
     }
 
     /** Any change of a {@code type} in a namespace concerns every EdgeGateway of that namespace. */
@@ -188,14 +173,19 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         return new InformerEventSource<>(config, context);
     }
 
-    /** Gateway pods, mapped to their EdgeGateway by the instance label: a pod turning ready is pushed to. */
-    private static InformerEventSource<Pod, EdgeGateway> gatewayPods(EventSourceContext<EdgeGateway> context) {
-        var config = InformerEventSourceConfiguration.from(Pod.class, EdgeGateway.class)
-                .withName("gateway-pods")
+    /**
+     * Objects the operator labelled as a gateway's (pods, and the ReplicaSets that carry the pod template's labels),
+     * mapped to their EdgeGateway by the instance label: a pod turning ready is pushed to, and a ReplicaSet says
+     * which pods the gateway's Deployment really owns.
+     */
+    private static <R extends HasMetadata> InformerEventSource<R, EdgeGateway> gatewayLabelled(Class<R> type, String name,
+                                                                                                 EventSourceContext<EdgeGateway> context) {
+        var config = InformerEventSourceConfiguration.from(type, EdgeGateway.class)
+                .withName(name)
                 .withLabelSelector(GatewayNames.MANAGED_BY_LABEL + "=conduit-operator")
-                .withSecondaryToPrimaryMapper((Pod pod) -> {
-                    String gateway = pod.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
-                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, pod.getMetadata().getNamespace()));
+                .withSecondaryToPrimaryMapper((R resource) -> {
+                    String gateway = resource.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL);
+                    return gateway == null ? Set.of() : Set.of(new ResourceID(gateway, resource.getMetadata().getNamespace()));
                 })
                 .build();
         return new InformerEventSource<>(config, context);

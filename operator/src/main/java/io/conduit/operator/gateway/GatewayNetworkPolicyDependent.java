@@ -1,5 +1,6 @@
 package io.conduit.operator.gateway;
 
+import io.conduit.operator.OperatorNamespace;
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -11,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * Ingress to the gateway pods: the traffic port from anywhere, the admin port only from the
- * operator's pods (in any namespace), so nobody else can push a config.
+ * operator's pods in the operator's namespace, so nobody else can push a config.
  */
 @KubernetesDependent(useSSA = BooleanWithUndefined.FALSE)
 public class GatewayNetworkPolicyDependent extends CRUDKubernetesDependentResource<NetworkPolicy, EdgeGateway> {
@@ -37,7 +38,9 @@ public class GatewayNetworkPolicyDependent extends CRUDKubernetesDependentResour
                 .endIngress()
                 .addNewIngress()
                 .addNewFrom()
-                .withNewNamespaceSelector().endNamespaceSelector()
+                // The operator's pods in the operator's namespace only: the same labels elsewhere admit nothing.
+                .withNewNamespaceSelector().addToMatchLabels("kubernetes.io/metadata.name", OperatorNamespace.fromEnvironment())
+                .endNamespaceSelector()
                 .withNewPodSelector().addToMatchLabels(GatewayNames.APP_LABEL, OPERATOR_NAME).endPodSelector()
                 .endFrom()
                 .addNewPort().withProtocol("TCP").withPort(new IntOrString(GatewayDeploymentDependent.ADMIN_PORT)).endPort()

@@ -8,13 +8,13 @@ import io.conduit.api.v1alpha1.QueueBackendSpec;
 import io.conduit.operator.OperatorMockServer;
 import io.conduit.operator.Statuses;
 import io.conduit.testsupport.KafkaBroker;
+import io.conduit.testsupport.Needs;
 import io.conduit.testsupport.TestServers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +30,8 @@ class KafkaReadinessIT {
     }
 
     static String sasl() {
-        Assumptions.assumeTrue(kafka.saslBootstrapServers() != null,
-                "the broker comes from " + KafkaBroker.ENV_VAR + ": its SASL listener is not known to the test");
+        Needs.require(kafka.saslBootstrapServers() != null, "the SASL listener of a broker this JVM runs",
+                Needs.ownServer(KafkaBroker.ENV_VAR));
         return kafka.saslBootstrapServers();
     }
 

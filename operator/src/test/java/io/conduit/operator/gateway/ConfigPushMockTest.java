@@ -1,6 +1,7 @@
 package io.conduit.operator.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.conduit.api.v1alpha1.EdgeGateway;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,6 +84,9 @@ class ConfigPushMockTest {
             gateway.close();
         }
         operator.stop();
+        // The mock API server lives as long as the class: pods of one test must not stand in the next one's way.
+        client.pods().inNamespace(NS).delete();
+        client.apps().replicaSets().inNamespace(NS).delete();
     }
 
     static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T get(Class<T> type, String name) {
@@ -95,39 +100,42 @@ class ConfigPushMockTest {
         return r.statusCode() == 202 ? ConfigJson.MAPPER.readTree(r.body()).at("/queueRef/queue").asText() : "status " + r.statusCode();
     }
 
+    /** The pod's mounts, as kubelet would write them, once the operator created the objects they come from. */
+    Path mounts() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(ConfigMap.class, "edge-config") != null
+                && get(Secret.class, "edge-admin") != null && get(Secret.class, "edge-credentials") != null);
+        // In a folder of their own, as the pod's mount: the gateway reloads when anything in that folder changes.
+        Path mounts = Files.createDirectories(dir.resolve("mounts"));
+        Files.writeString(mounts.resolve("config.json"), get(ConfigMap.class, "edge-config").getData().get(GatewayNames.CONFIG_KEY));
+        Files.write(mounts.resolve("credentials.json"), Base64.getDecoder().decode(
+                get(Secret.class, "edge-credentials").getData().get(GatewayNames.CREDENTIALS_KEY)));
+        return mounts;
+    }
+
+    /** A real gateway process standing for a pod, with the admin token from the operator's Secret. */
+    ManagedProcess startGateway(Path mounts, int port, int adminPort, String log) {
+        String token = new String(Base64.getDecoder().decode(get(Secret.class, "edge-admin").getData().get(AdminTokens.KEY)),
+                StandardCharsets.UTF_8);
+        ProcessBuilder pb = Processes.java("-jar", System.getProperty("conduit.gateway.jar"),
+                "--gateway-config", mounts.resolve("config.json").toString(),
+                "--credentials", mounts.resolve("credentials.json").toString(),
+                "--port", String.valueOf(port), "--admin-port", String.valueOf(adminPort));
+        pb.environment().put("CONDUIT_ADMIN_TOKEN", token);
+        ManagedProcess process = Processes.start(pb, dir.resolve(log));
+        process.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
+        return process;
+    }
+
     @Test
     void aRuleChangeReachesTheRunningGatewayByPush() throws Exception {
         OperatorMockServer.apply(client, NS, resources("v1"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> get(ConfigMap.class, "edge-config") != null
-                && get(Secret.class, "edge-admin") != null && get(Secret.class, "edge-credentials") != null);
-
-        // The pod's mounts, as kubelet would write them, and its admin token from the operator's Secret.
-        // In a folder of their own, as the pod's mount: the gateway reloads when anything in that folder changes.
-        Path mounts = Files.createDirectories(dir.resolve("mounts"));
-        Path config = Files.writeString(mounts.resolve("config.json"),
-                get(ConfigMap.class, "edge-config").getData().get(GatewayNames.CONFIG_KEY));
-        Path credentials = Files.write(mounts.resolve("credentials.json"), Base64.getDecoder().decode(
-                get(Secret.class, "edge-credentials").getData().get(GatewayNames.CREDENTIALS_KEY)));
-        String token = new String(Base64.getDecoder().decode(get(Secret.class, "edge-admin").getData().get(AdminTokens.KEY)),
-                StandardCharsets.UTF_8);
+        Path mounts = mounts();
         int port = FreePort.find();
         int adminPort = FreePort.find();
-        ProcessBuilder pb = Processes.java("-jar", System.getProperty("conduit.gateway.jar"),
-                "--gateway-config", config.toString(), "--credentials", credentials.toString(),
-                "--port", String.valueOf(port), "--admin-port", String.valueOf(adminPort));
-        pb.environment().put("CONDUIT_ADMIN_TOKEN", token);
-        gateway = Processes.start(pb, dir.resolve("gateway.log"));
-        gateway.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
+        gateway = startGateway(mounts, port, adminPort, "gateway.log");
         assertThat(queueServing(port)).isEqualTo("v1");
 
-        client.pods().inNamespace(NS).resource(new PodBuilder()
-                .withNewMetadata().withName("edge-gateway-0").withNamespace(NS)
-                .withLabels(GatewayNames.labels(get(EdgeGateway.class, "edge"))).endMetadata()
-                .withNewSpec().addNewContainer().withName("gateway").withImage("conduit/gateway:test")
-                .addNewPort().withName("admin").withContainerPort(adminPort).endPort().endContainer().endSpec()
-                .withNewStatus().withPodIP("127.0.0.1")
-                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
-                .build()).create();
+        GatewayPods.ready(client, NS, "edge", "edge-gateway-0", adminPort);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             var status = get(EdgeGateway.class, "edge").getStatus();
             return status != null && Integer.valueOf(1).equals(status.updatedReplicas());
@@ -146,19 +154,10 @@ class ConfigPushMockTest {
                 });
 
         String before = get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision");
-        long[] rendered = {0};
-        long applied = System.nanoTime();
         OperatorMockServer.apply(client, NS, resources("v2"));
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            if (rendered[0] == 0 && !before.equals(get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision"))) {
-                rendered[0] = System.nanoTime();
-            }
-            return queueServing(port).equals("v2");
-        });
-        long millis = (System.nanoTime() - applied) / 1_000_000;
-        System.out.println("rule change applied -> served by the gateway in " + millis + " ms (ConfigMap updated after "
-                + (rendered[0] == 0 ? "?" : String.valueOf((rendered[0] - applied) / 1_000_000)) + " ms; load average "
-                + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
+        // How fast is a benchmark's question (bench/); here only that it arrives without a restart.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> queueServing(port).equals("v2"));
+        assertThat(get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision")).isNotEqualTo(before);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             var status = get(EdgeGateway.class, "edge").getStatus();
@@ -173,6 +172,52 @@ class ConfigPushMockTest {
         assertThat(ConfigJson.MAPPER.readTree(admin.body()).get("revision").asText())
                 .isEqualTo(get(EdgeGateway.class, "edge").getStatus().configRevision());
         assertThat(ConfigJson.MAPPER.readTree(admin.body()).get("source").asText()).isEqualTo("push");
-        assertThat(millis).as("rule change to serving").isLessThan(10_000);
+    }
+
+    /**
+     * Programmed means every ready pod acknowledged the rule's generation: with two ready pods of which
+     * only one answers the push, the rule stays False ("1 of 2") until the other one does. A pod that
+     * merely carries the gateway's labels (no ReplicaSet of the gateway controls it) gets no push at all.
+     */
+    @Test
+    void programmedWaitsUntilEveryReadyPodAcknowledges() throws Exception {
+        OperatorMockServer.apply(client, NS, resources("v1"));
+        Path mounts = mounts();
+        int adminA = FreePort.find();
+        int adminB = FreePort.find();
+        gateway = startGateway(mounts, FreePort.find(), adminA, "gateway-a.log");
+        try (ServerSocket impostor = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            impostor.setSoTimeout(1);
+            client.pods().inNamespace(NS).resource(new PodBuilder()
+                    .withNewMetadata().withName("not-the-gateway").withNamespace(NS)
+                    .withLabels(GatewayNames.labels(get(EdgeGateway.class, "edge"))).endMetadata()
+                    .withNewSpec().addNewContainer().withName("gateway").withImage("anything")
+                    .addNewPort().withName("admin").withContainerPort(impostor.getLocalPort()).endPort().endContainer().endSpec()
+                    .withNewStatus().withPodIP("127.0.0.1")
+                    .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+                    .build()).create();
+            GatewayPods.ready(client, NS, "edge", "edge-gateway-a", adminA);
+            // Nothing listens on B's admin port yet: its push fails and is retried.
+            GatewayPods.ready(client, NS, "edge", "edge-gateway-b", adminB);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                var status = get(EdgeGateway.class, "edge").getStatus();
+                return status != null && Integer.valueOf(2).equals(status.readyReplicas()) && Integer.valueOf(1).equals(status.updatedReplicas());
+            });
+            await("Programmed False, 1 of 2").atMost(Duration.ofSeconds(30)).until(() -> Statuses.condition(client, RouteRule.class, NS,
+                    "work", "Programmed").filter(c -> c.getStatus().equals("False") && c.getReason().equals("Pending")
+                    && c.getMessage().contains("1 of 2 ready pods")).isPresent());
+            // And it stays so while B has not acknowledged (the operator retries B every few seconds meanwhile).
+            await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() ->
+                    Statuses.of(client, RouteRule.class, NS, "work", "Programmed").equals("False/Pending"));
+
+            try (ManagedProcess b = startGateway(mounts, FreePort.find(), adminB, "gateway-b.log")) {
+                await("Programmed once B acknowledged").atMost(Duration.ofSeconds(30)).until(() ->
+                        Statuses.of(client, RouteRule.class, NS, "work", "Programmed").equals("True/Programmed"));
+                assertThat(get(EdgeGateway.class, "edge").getStatus().updatedReplicas()).isEqualTo(2);
+            }
+            assertThatThrownBy(impostor::accept).as("the operator connected to a pod the gateway does not own")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        }
     }
 }

@@ -220,6 +220,9 @@ class EdgeGatewayReconcilerMockTest {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(GatewayDeploymentDependent.ADMIN_PORT);
             assertThat(rule.getFrom()).singleElement().satisfies(from ->
                     assertThat(from.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "conduit-operator"));
+            // Pinned to the operator's namespace: pods with the operator's label in other namespaces are not admitted.
+            assertThat(rule.getFrom()).singleElement().satisfies(from -> assertThat(from.getNamespaceSelector().getMatchLabels())
+                    .containsExactly(java.util.Map.entry("kubernetes.io/metadata.name", io.conduit.operator.OperatorNamespace.DEFAULT)));
         });
         assertThat(ingress).filteredOn(rule -> rule.getFrom() == null || rule.getFrom().isEmpty())
                 .allSatisfy(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal())
