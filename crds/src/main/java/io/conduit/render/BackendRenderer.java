@@ -4,6 +4,7 @@ import io.conduit.api.Durations;
 import io.conduit.api.Quantities;
 import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.BlobBackendSpec;
+import io.conduit.api.v1alpha1.LocalObjectReference;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.QueueBackendSpec;
 import io.conduit.api.v1alpha1.SecretRef;
@@ -49,10 +50,12 @@ final class BackendRenderer {
                     : Durations.parse(spec.presign().ttl()).toMillis();
             boolean redirect = spec.presign() != null && Boolean.TRUE.equals(spec.presign().redirect());
             require(!redirect || presignTtl != null, "presign.redirect needs presign.ttl");
-            List<String> mirrors = spec.mirrors() == null ? List.of() : spec.mirrors();
+            List<LocalObjectReference> refs = spec.mirrorRefs() == null ? List.of() : spec.mirrorRefs();
+            require(refs.stream().allMatch(r -> r != null && notBlank(r.name())), "mirrorRefs[].name is required");
+            List<String> mirrors = refs.stream().map(LocalObjectReference::name).toList();
             String name = resource.getMetadata().getName();
-            require(!mirrors.contains(name), "mirrors cannot name the backend itself");
-            require(mirrors.stream().distinct().count() == mirrors.size(), "mirrors names a backend twice");
+            require(!mirrors.contains(name), "mirrorRefs cannot name the backend itself");
+            require(mirrors.stream().distinct().count() == mirrors.size(), "mirrorRefs names a backend twice");
             return switch (spec.type()) {
                 case LOCAL -> {
                     require(spec.local() != null && notBlank(spec.local().path()), "local.path is required when type is local");

@@ -32,14 +32,14 @@ class HardeningIT {
             metadata: {name: upload}
             spec:
               when: {http: {method: POST, path: /upload}}
-              send: {blob: {backendRef: blobs, maxSize: 100Ki}}
+              send: {blob: {backendRef: {name: blobs}, maxSize: 100Ki}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: work}
             spec:
               when: {http: {method: POST, path: /work}}
-              send: {queue: {backendRef: queues, queue: work, options: {jobId: "{$body.id}"}}}
+              send: {queue: {backendRef: {name: queues}, queue: work, options: {jobId: "{$body.id}"}}}
             """;
 
     @TempDir

@@ -22,7 +22,7 @@ class QueueRuleIT {
               when: {http: {method: POST, path: "/customers/{customer}/orders", contentType: application/json}}
               send:
                 queue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   queue: orders
                   message:
                     customer: $path.customer
@@ -41,7 +41,7 @@ class QueueRuleIT {
                     body: {accepted: true, queueRef: $queueRef}
               onComplete:
                 enqueue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   to: monitor
                   envelope: {type: work_queued, payload: {queueRef: $queueRef, customer: $path.customer}}
             ---
@@ -51,7 +51,7 @@ class QueueRuleIT {
             spec:
               when: {http: {method: POST, path: /events, contentType: application/json}}
               send:
-                queue: {backendRef: queues, queue: events}
+                queue: {backendRef: {name: queues}, queue: events}
             """;
 
     @TempDir

@@ -42,7 +42,7 @@ class RedisStreamsIT {
                   when: {http: {method: POST, path: "/events/{queue}"}}
                   send:
                     queue:
-                      backendRef: events
+                      backendRef: {name: events}
                       queue: "{$path.queue}"
                       jobName: user-event
                       message: {event: $body, source: $headers.X-Source}
@@ -54,7 +54,7 @@ class RedisStreamsIT {
                 spec:
                   when: {http: {method: POST, path: "/capped"}}
                   send:
-                    queue: {backendRef: capped, queue: ticks}
+                    queue: {backendRef: {name: capped}, queue: ticks}
                 """;
         gw = GatewayHarness.start(root, rules);
         probe = new RedisProbe(redis);

@@ -43,7 +43,7 @@ class WebSocketEdgeIT {
                 ws: {path: "/ws/{device}", maxMessageSize: 1Ki, idleTimeout: 30s, pingInterval: 10s}
               send:
                 queue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   queue: telemetry
                   message: {device: $path.device, tenant: $tenant, reading: $body}
             ---

@@ -106,12 +106,12 @@ class RbacMockTest {
                     apiVersion: conduit.io/v1alpha1
                     kind: RouteRule
                     metadata: {name: good, namespace: rbac}
-                    spec: {when: {http: {path: /w}}, send: {queue: {backendRef: work, queue: q}}}
+                    spec: {when: {http: {path: /w}}, send: {queue: {backendRef: {name: work}, queue: q}}}
                     ---
                     apiVersion: conduit.io/v1alpha1
                     kind: RouteRule
                     metadata: {name: bad, namespace: rbac}
-                    spec: {when: {http: {path: /b}}, send: {blob: {backendRef: files}, queue: {queue: q}}}
+                    spec: {when: {http: {path: /b}}, send: {blob: {backendRef: {name: files}}, queue: {queue: q}}}
                     ---
                     apiVersion: conduit.io/v1alpha1
                     kind: EdgeGateway
