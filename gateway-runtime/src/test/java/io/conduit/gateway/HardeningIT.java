@@ -58,6 +58,10 @@ class HardeningIT {
 
     /** Sends raw bytes on a fresh connection and reads one answer: status line, headers and a Content-Length body. */
     String raw(byte[]... pieces) throws Exception {
+        return raw(gw, pieces);
+    }
+
+    static String raw(GatewayHarness gw, byte[]... pieces) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gw.server.trafficPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -80,7 +84,7 @@ class HardeningIT {
         }
     }
 
-    private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    static String readLine(java.io.InputStream in) throws java.io.IOException {
         StringBuilder line = new StringBuilder();
         for (int c; (c = in.read()) != -1; ) {
             if (c == '\n') {
