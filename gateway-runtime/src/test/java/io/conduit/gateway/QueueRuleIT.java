@@ -125,6 +125,29 @@ class QueueRuleIT {
     }
 
     @Test
+    void aJobIdOrIdempotencyKeyReusedWithAnotherBodyIsAConflictAndWritesNothing() throws Exception {
+        order("{\"idempotencyKey\":\"o-5\",\"qty\":1}");
+        String stored = Files.readString(gw.queues.resolve("orders").resolve("new").resolve("o-5.json"));
+
+        HttpResponse<String> conflict = order("{\"idempotencyKey\":\"o-5\",\"qty\":2}");
+
+        assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
+        assertThat(GatewayHarness.json(conflict).at("/error/code").asText()).isEqualTo("conflict");
+        assertThat(Files.readString(gw.queues.resolve("orders").resolve("new").resolve("o-5.json"))).isEqualTo(stored);
+        assertThat(GatewayHarness.files(gw.queues.resolve("monitor").resolve("new"))).as("no follow-up for it").hasSize(1);
+
+        HttpResponse<String> first = gw.send(java.net.http.HttpRequest.newBuilder(gw.uri("/events"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "ev-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"a\": 1}")).build());
+        HttpResponse<String> other = gw.send(java.net.http.HttpRequest.newBuilder(gw.uri("/events"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "ev-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"a\": 2}")).build());
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(other.statusCode()).as("the header's key too").isEqualTo(409);
+        assertThat(GatewayHarness.files(gw.queues.resolve("events").resolve("new"))).containsExactly("ev-1.json");
+    }
+
+    @Test
     void withoutAJobIdEachRequestGetsItsOwn() throws Exception {
         order("{}");
         order("{}");
