@@ -121,6 +121,7 @@ final class BackendRenderer {
                     require(r != null && notBlank(r.url()), "redis.url is required when type is redis");
                     require(r.url().startsWith("redis://") || r.url().startsWith("rediss://"),
                             "redis.url must start with redis:// or rediss://");
+                    QueueBackendSpec.RedisMode mode = r.mode() == null ? QueueBackendSpec.RedisMode.BULLMQ : r.mode();
                     String credentialsKey = null;
                     Map<String, Map<String, String>> credentials = Map.of();
                     if (r.credentialsSecretRef() != null) {
@@ -129,8 +130,7 @@ final class BackendRenderer {
                     }
                     yield new Rendered<>(new QueueBackendConfig(name, spec.type(), null,
                             new QueueBackendConfig.Redis(r.url(), Boolean.TRUE.equals(r.tls()) || r.url().startsWith("rediss://"),
-                                    credentialsKey, r.mode() == null ? QueueBackendSpec.RedisMode.BULLMQ : r.mode(),
-                                    r.prefix() == null ? "bull" : r.prefix(), r.streamMaxLen()),
+                                    credentialsKey, mode, r.prefix() == null ? defaultPrefix(mode) : r.prefix(), r.streamMaxLen()),
                             null, defaults, ttl), credentials, null);
                 }
                 case KAFKA -> {
@@ -206,6 +206,14 @@ final class BackendRenderer {
         if (!condition) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /**
+     * BullMQ's own prefix for its layout, so BullMQ workers find the jobs unconfigured; a Conduit prefix for streams
+     * ({@code conduit:<queue>}), which are no BullMQ structure and should not sit in BullMQ's namespace.
+     */
+    static String defaultPrefix(QueueBackendSpec.RedisMode mode) {
+        return mode == QueueBackendSpec.RedisMode.STREAMS ? "conduit" : "bull";
     }
 
     private static boolean notBlank(String s) {
