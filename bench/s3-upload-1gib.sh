@@ -83,7 +83,7 @@ metadata: {name: upload}
 spec:
   when: {http: {method: POST, path: /upload}}
   send:
-    blob: {backendRef: s3}
+    blob: {backendRef: {name: s3}}
 YAML
 
 (cd "$work" && exec "$JAVA_HOME/bin/java" -Xmx128m ${GW_JAVA_OPTS:-} -jar "$jar" --config "$work/config" --port "$port" --admin-port "$admin" \

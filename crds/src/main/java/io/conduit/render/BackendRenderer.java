@@ -4,6 +4,7 @@ import io.conduit.api.Durations;
 import io.conduit.api.Quantities;
 import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.BlobBackendSpec;
+import io.conduit.api.v1alpha1.LocalObjectReference;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.QueueBackendSpec;
 import io.conduit.api.v1alpha1.SecretRef;
@@ -49,10 +50,12 @@ final class BackendRenderer {
                     : Durations.parse(spec.presign().ttl()).toMillis();
             boolean redirect = spec.presign() != null && Boolean.TRUE.equals(spec.presign().redirect());
             require(!redirect || presignTtl != null, "presign.redirect needs presign.ttl");
-            List<String> mirrors = spec.mirrors() == null ? List.of() : spec.mirrors();
+            List<LocalObjectReference> refs = spec.mirrorRefs() == null ? List.of() : spec.mirrorRefs();
+            require(refs.stream().allMatch(r -> r != null && notBlank(r.name())), "mirrorRefs[].name is required");
+            List<String> mirrors = refs.stream().map(LocalObjectReference::name).toList();
             String name = resource.getMetadata().getName();
-            require(!mirrors.contains(name), "mirrors cannot name the backend itself");
-            require(mirrors.stream().distinct().count() == mirrors.size(), "mirrors names a backend twice");
+            require(!mirrors.contains(name), "mirrorRefs cannot name the backend itself");
+            require(mirrors.stream().distinct().count() == mirrors.size(), "mirrorRefs names a backend twice");
             return switch (spec.type()) {
                 case LOCAL -> {
                     require(spec.local() != null && notBlank(spec.local().path()), "local.path is required when type is local");
@@ -118,6 +121,7 @@ final class BackendRenderer {
                     require(r != null && notBlank(r.url()), "redis.url is required when type is redis");
                     require(r.url().startsWith("redis://") || r.url().startsWith("rediss://"),
                             "redis.url must start with redis:// or rediss://");
+                    QueueBackendSpec.RedisMode mode = r.mode() == null ? QueueBackendSpec.RedisMode.BULLMQ : r.mode();
                     String credentialsKey = null;
                     Map<String, Map<String, String>> credentials = Map.of();
                     if (r.credentialsSecretRef() != null) {
@@ -126,8 +130,7 @@ final class BackendRenderer {
                     }
                     yield new Rendered<>(new QueueBackendConfig(name, spec.type(), null,
                             new QueueBackendConfig.Redis(r.url(), Boolean.TRUE.equals(r.tls()) || r.url().startsWith("rediss://"),
-                                    credentialsKey, r.mode() == null ? QueueBackendSpec.RedisMode.BULLMQ : r.mode(),
-                                    r.prefix() == null ? "bull" : r.prefix(), r.streamMaxLen()),
+                                    credentialsKey, mode, r.prefix() == null ? defaultPrefix(mode) : r.prefix(), r.streamMaxLen()),
                             null, defaults, ttl), credentials, null);
                 }
                 case KAFKA -> {
@@ -203,6 +206,14 @@ final class BackendRenderer {
         if (!condition) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /**
+     * BullMQ's own prefix for its layout, so BullMQ workers find the jobs unconfigured; a Conduit prefix for streams
+     * ({@code conduit:<queue>}), which are no BullMQ structure and should not sit in BullMQ's namespace.
+     */
+    static String defaultPrefix(QueueBackendSpec.RedisMode mode) {
+        return mode == QueueBackendSpec.RedisMode.STREAMS ? "conduit" : "bull";
     }
 
     private static boolean notBlank(String s) {

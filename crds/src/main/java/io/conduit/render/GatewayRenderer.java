@@ -140,7 +140,7 @@ public final class GatewayRenderer {
             @Override
             public Optional<String> defaultQueue(String ns) {
                 if (gwSpec != null && gwSpec.defaultQueueBackendRef() != null) {
-                    return Optional.of(gwSpec.defaultQueueBackendRef());
+                    return Optional.ofNullable(gwSpec.defaultQueueBackendRef().name());
                 }
                 List<String> inNamespace = resources.queueBackends().stream()
                         .filter(q -> ns.equals(ResourceId.namespaceOf(q)))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.conduit.api.Quantities;
+import io.conduit.api.v1alpha1.LocalObjectReference;
 import io.conduit.api.v1alpha1.RouteRule;
 import io.conduit.api.v1alpha1.RouteRuleSpec;
 import io.conduit.config.BlobBackendConfig;
@@ -120,9 +121,9 @@ final class RuleRenderer {
         RouteConfig.Queue queue = null;
         if (isBlob) {
             RouteRuleSpec.SendBlob b = spec.send().blob();
-            check(b.backendRef() != null && !b.backendRef().isBlank(), "send.blob.backendRef is required");
+            String backend = refName(b.backendRef(), "send.blob.backendRef", true);
             long maxSize = b.maxSize() == null ? Long.MAX_VALUE : Quantities.parseBytes(b.maxSize());
-            blob = new RouteConfig.Blob(b.backendRef(), b.key(), maxSize, !Boolean.FALSE.equals(b.computeHash()));
+            blob = new RouteConfig.Blob(backend, b.key(), maxSize, !Boolean.FALSE.equals(b.computeHash()));
         } else {
             RouteRuleSpec.SendQueue q = spec.send().queue();
             check(q.queue() != null && !q.queue().isBlank(), "send.queue.queue is required");
@@ -130,20 +131,27 @@ final class RuleRenderer {
             RouteRuleSpec.QueueOptions o = q.options();
             RouteConfig.Options options = o == null ? null : new RouteConfig.Options(o.jobId(), json(o.priority()),
                     json(o.delay()), json(o.attempts()), o.backoff(), o.lifo(), o.key());
-            queue = new RouteConfig.Queue(q.backendRef(), q.queue(), q.message(), q.jobName(), options);
+            queue = new RouteConfig.Queue(refName(q.backendRef(), "send.queue.backendRef", false), q.queue(), q.message(), q.jobName(), options);
         }
         RouteConfig.Respond respond = respond(spec.send().respond(), isBlob);
         RouteConfig.Enqueue onComplete = null;
         if (spec.onComplete() != null) {
             RouteRuleSpec.Enqueue e = spec.onComplete().enqueue();
             check(e != null && e.to() != null && e.envelope() != null, "onComplete.enqueue needs to and envelope");
-            onComplete = new RouteConfig.Enqueue(e.backendRef(), e.to(), e.envelope());
+            onComplete = new RouteConfig.Enqueue(refName(e.backendRef(), "onComplete.enqueue.backendRef", false), e.to(), e.envelope());
         }
         check(spec.tenant() == null || spec.auth() != RouteRuleSpec.RouteAuth.None,
                 "a tenant's rule (tenant: " + spec.tenant() + ") cannot be public (auth: None): only a token names the tenant");
         check(spec.tenant() == null || !spec.tenant().isBlank(), "tenant must not be empty");
         return new RouteConfig(routeId, generation, match, blob, queue, respond, onComplete,
                 Boolean.TRUE.equals(spec.record()), spec.auth() == RouteRuleSpec.RouteAuth.None ? Boolean.TRUE : null, spec.tenant());
+    }
+
+    /** The name a reference holds; an optional reference may be absent, but never present without a name. */
+    private static String refName(LocalObjectReference ref, String field, boolean required) {
+        check(ref != null || !required, field + " is required, e.g. {name: uploads}");
+        check(ref == null || ref.name() != null && !ref.name().isBlank(), field + ".name is required");
+        return LocalObjectReference.nameOf(ref);
     }
 
     private static Outcome invalid(ResourceId id, String message) {

@@ -57,7 +57,8 @@ public record RouteTemplates(
             queueName = StringTemplate.compile(q.queue(), before, "send.queue.queue");
             message = ValueTemplate.compile(q.message() == null ? DEFAULT_MESSAGE : q.message(), before, "send.queue.message");
             RouteConfig.Options o = q.options() == null ? RouteConfig.Options.NONE : q.options();
-            jobId = o.jobId() == null ? null : StringTemplate.compile(o.jobId(), before, "send.queue.options.jobId");
+            jobId = o.jobId() == null ? null : JobIdTemplate.check(StringTemplate.compile(o.jobId(), before,
+                    "send.queue.options.jobId"), "send.queue.options.jobId");
             priority = optional(o.priority(), before, "send.queue.options.priority");
             delay = optional(o.delay(), before, "send.queue.options.delay");
             attempts = optional(o.attempts(), before, "send.queue.options.attempts");

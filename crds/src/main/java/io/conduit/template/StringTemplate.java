@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Text with {@code {placeholders}}: a name ({@code {yyyy}}, {@code {blobId}}) or a reference
- * ({@code {$path.id}}). {@code {{} and {@code }}} stand for literal braces.
+ * ({@code {$path.id}}). {@code {{} and {@code }}} stand for literal braces. A text that is exactly one
+ * reference ({@code $body.idempotencyKey}) is that reference's value, as in every other template field;
+ * {@code $$x} is the literal text {@code $x}.
  */
 public final class StringTemplate {
     private sealed interface Part permits Literal, NamePart, RefPart {
@@ -30,6 +32,12 @@ public final class StringTemplate {
     }
 
     public static StringTemplate compile(String text, Scope scope, String where) {
+        if (text.startsWith("$$")) {
+            return new StringTemplate(text, List.of(new Literal(text.substring(1))));
+        }
+        if (text.startsWith("$")) {
+            return new StringTemplate(text, List.of(new RefPart(Reference.parse(text, scope, where))));
+        }
         List<Part> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int i = 0;
@@ -76,6 +84,21 @@ public final class StringTemplate {
             throw new TemplateException(where + ": {" + token + "} is not available in a " + scope.ruleKind() + " here");
         }
         return new NamePart(name);
+    }
+
+    /** The literal text around the placeholders, in order. */
+    public List<String> literals() {
+        return parts.stream().filter(p -> p instanceof Literal).map(p -> ((Literal) p).text()).toList();
+    }
+
+    /** Whether the rendered text starts with literal text (not a placeholder's value). */
+    public boolean startsWithLiteral() {
+        return !parts.isEmpty() && parts.get(0) instanceof Literal;
+    }
+
+    /** References used whole, without fields ({@code $headers}): their value is an object, never text. */
+    public List<Reference> references() {
+        return parts.stream().filter(p -> p instanceof RefPart).map(p -> ((RefPart) p).reference()).toList();
     }
 
     public boolean isConstant() {

@@ -56,10 +56,10 @@ class GatewayRendererTest {
               when:
                 http: {method: POST, path: /files/**}
               send:
-                blob: {backendRef: files, maxSize: 10Mi}
+                blob: {backendRef: {name: files}, maxSize: 10Mi}
               onComplete:
                 enqueue:
-                  backendRef: jobs
+                  backendRef: {name: jobs}
                   to: uploads
                   envelope: {type: file_uploaded, payload: {blobRef: $blobRef, tenant: $tenant}}
             """;
@@ -73,7 +73,7 @@ class GatewayRendererTest {
                 http: {method: POST, path: "/orders/{id}", contentType: application/json}
               send:
                 queue:
-                  backendRef: jobs
+                  backendRef: {name: jobs}
                   queue: orders
                   message: {orderId: $path.id, order: $body}
             """;
@@ -223,7 +223,7 @@ class GatewayRendererTest {
 
         @Test
         void anUnknownBackendFailsResolvedRefsButNotAccepted() {
-            RenderResult result = standalone(BACKENDS, UPLOAD_RULE, ORDER_RULE.replace("backendRef: jobs", "backendRef: nope"));
+            RenderResult result = standalone(BACKENDS, UPLOAD_RULE, ORDER_RULE.replace("backendRef: {name: jobs}", "backendRef: {name: nope}"));
 
             assertThat(result.problems()).singleElement().satisfies(p -> {
                 assertThat(p.resource().name()).isEqualTo("orders");
@@ -256,7 +256,7 @@ class GatewayRendererTest {
                 metadata: {name: zz-old, namespace: shop, creationTimestamp: "2025-01-01T00:00:00Z"}
                 spec:
                   when: {http: {method: POST, path: "/orders/{id}"}}
-                  send: {queue: {backendRef: jobs, queue: orders}}
+                  send: {queue: {backendRef: {name: jobs}, queue: orders}}
                 """;
         // Named to sort first, so only its age can make it lose.
         private static final String NEW = """
@@ -265,7 +265,7 @@ class GatewayRendererTest {
                 metadata: {name: aa-new, namespace: shop, creationTimestamp: "2025-06-01T00:00:00Z"}
                 spec:
                   when: {http: {method: POST, path: "/orders/{orderId}"}}
-                  send: {queue: {backendRef: audit, queue: orders-audit}}
+                  send: {queue: {backendRef: {name: audit}, queue: orders-audit}}
                 """;
 
         @Test
@@ -308,7 +308,7 @@ class GatewayRendererTest {
                 metadata: {name: events, namespace: lab}
                 spec:
                   when: {http: {path: /events}}
-                  send: {queue: {backendRef: lab-jobs, queue: events}}
+                  send: {queue: {backendRef: {name: lab-jobs}, queue: events}}
                 """;
 
         @Test
@@ -443,8 +443,8 @@ class GatewayRendererTest {
                 metadata: {name: upload, namespace: shop}
                 spec:
                   when: {http: {method: PUT, path: "/files/{name}"}}
-                  send: {blob: {backendRef: store, key: "{yyyy}/{$path.name}"}}
-                  onComplete: {enqueue: {backendRef: redis, to: uploads, envelope: {blobRef: $blobRef}}}
+                  send: {blob: {backendRef: {name: store}, key: "{yyyy}/{$path.name}"}}
+                  onComplete: {enqueue: {backendRef: {name: redis}, to: uploads, envelope: {blobRef: $blobRef}}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway
@@ -571,7 +571,7 @@ class GatewayRendererTest {
                 metadata: {name: upload, namespace: shop}
                 spec:
                   when: {http: {path: /files/**}}
-                  send: {blob: {backendRef: files}}
+                  send: {blob: {backendRef: {name: files}}}
                   onComplete: {enqueue: {to: uploads, envelope: $blobRef}}
                 """;
 
@@ -612,7 +612,7 @@ class GatewayRendererTest {
                     apiVersion: conduit.io/v1alpha1
                     kind: EdgeGateway
                     metadata: {name: edge, namespace: shop}
-                    spec: {defaultQueueBackendRef: audit}
+                    spec: {defaultQueueBackendRef: {name: audit}}
                     """;
             RenderResult result = renderer.render(Resources.parse(BACKENDS, NO_REFS, gateway), "shop", "edge");
 
@@ -632,7 +632,7 @@ class GatewayRendererTest {
                     metadata: {name: bad, namespace: shop}
                     spec:
                       when: {http: {method: POST, path: /bad}}
-                      send: {queue: {backendRef: nope, queue: q, message: $blobRef}}
+                      send: {queue: {backendRef: {name: nope}, queue: q, message: $blobRef}}
                     """);
             RuleVerdict v = verdict(result, "bad");
             assertThat(v.accepted().ok()).isFalse();
@@ -714,7 +714,7 @@ class GatewayRendererTest {
                     metadata: {name: events, namespace: shop}
                     spec:
                       when: {http: {method: POST, path: /events}}
-                      send: {queue: {backendRef: events, queue: events}}
+                      send: {queue: {backendRef: {name: events}, queue: events}}
                     ---
                     apiVersion: v1
                     kind: Secret

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.conduit.config.BlobBackendConfig;
 import org.junit.jupiter.api.Test;
 
-/** {@code mirrors} on a BlobBackend: mirrors travel into the config with the backend; bad names refuse it. */
+/** {@code mirrorRefs} on a BlobBackend: mirrors travel into the config with the backend; bad names refuse it. */
 class MirrorRenderTest {
     private static final String RULE = """
             apiVersion: conduit.io/v1alpha1
@@ -14,7 +14,7 @@ class MirrorRenderTest {
             spec:
               when: {http: {method: POST, path: /files/**}}
               send:
-                blob: {backendRef: files}
+                blob: {backendRef: {name: files}}
             """;
 
     private static String files(String mirrors) {
@@ -25,7 +25,7 @@ class MirrorRenderTest {
                 spec:
                   type: local
                   local: {path: /data/blobs}
-                  mirrors: %s
+                  mirrorRefs: %s
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: BlobBackend
@@ -44,7 +44,7 @@ class MirrorRenderTest {
 
     @Test
     void aMirrorNoRuleUsesComesIntoTheConfigWithItsBackend() {
-        RenderResult result = standalone(files("[archive]"), RULE);
+        RenderResult result = standalone(files("[{name: archive}]"), RULE);
 
         assertThat(result.problems()).isEmpty();
         assertThat(result.config().blobBackends()).extracting(BlobBackendConfig::name).containsExactly("archive", "files");
@@ -53,7 +53,7 @@ class MirrorRenderTest {
 
     @Test
     void anUnknownMirrorRefusesTheBackendAndTheRulesUsingIt() {
-        RenderResult result = standalone(files("[nowhere]"), RULE);
+        RenderResult result = standalone(files("[{name: nowhere}]"), RULE);
 
         assertThat(result.problems()).anySatisfy(p -> {
             assertThat(p.reason()).isEqualTo(Problem.BACKEND_NOT_FOUND);
@@ -65,7 +65,7 @@ class MirrorRenderTest {
 
     @Test
     void aBackendCannotMirrorItself() {
-        RenderResult result = standalone(files("[files]"), RULE);
+        RenderResult result = standalone(files("[{name: files}]"), RULE);
 
         assertThat(result.problems()).anySatisfy(p -> assertThat(p.message()).contains("cannot name the backend itself"));
         assertThat(result.config().routes()).isEmpty();

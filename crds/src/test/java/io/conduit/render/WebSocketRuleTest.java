@@ -39,7 +39,7 @@ class WebSocketRuleTest {
     @Test
     void aWebSocketRuleRendersWithItsLimitsAndDefaults() {
         RenderResult result = render("{ws: {path: \"/ws/{device}\", maxMessageSize: 64Ki, idleTimeout: 2m}}",
-                "{queue: {backendRef: jobs, queue: events}}");
+                "{queue: {backendRef: {name: jobs}, queue: events}}");
         assertThat(result.problems()).isEmpty();
         RouteConfig.Match match = result.config().routes().get(0).match();
         assertThat(match.method()).isEqualTo("GET");
@@ -50,25 +50,25 @@ class WebSocketRuleTest {
 
     @Test
     void httpRulesHaveNoWebSocketPart() {
-        RenderResult result = render("{http: {method: POST, path: /e}}", "{queue: {backendRef: jobs, queue: events}}");
+        RenderResult result = render("{http: {method: POST, path: /e}}", "{queue: {backendRef: {name: jobs}, queue: events}}");
         assertThat(result.config().routes().get(0).match().ws()).isNull();
     }
 
     @Test
     void aWebSocketRuleMustQueue() {
-        assertThat(render("{ws: {path: /ws}}", "{blob: {backendRef: files}}").problems())
+        assertThat(render("{ws: {path: /ws}}", "{blob: {backendRef: {name: files}}}").problems())
                 .singleElement().satisfies(p -> assertThat(p.message()).contains("use send.queue"));
     }
 
     @Test
     void httpAndWsTogetherAreRefused() {
-        assertThat(render("{http: {path: /a}, ws: {path: /ws}}", "{queue: {backendRef: jobs, queue: e}}").problems())
+        assertThat(render("{http: {path: /a}, ws: {path: /ws}}", "{queue: {backendRef: {name: jobs}, queue: e}}").problems())
                 .singleElement().satisfies(p -> assertThat(p.message()).contains("exactly one of when.http and when.ws"));
     }
 
     @Test
     void aRespondHasNoMeaningOnAWebSocket() {
-        assertThat(render("{ws: {path: /ws}}", "{queue: {backendRef: jobs, queue: e}, respond: {http: {status: 200}}}")
+        assertThat(render("{ws: {path: /ws}}", "{queue: {backendRef: {name: jobs}, queue: e}, respond: {http: {status: 200}}}")
                 .problems()).singleElement().satisfies(p -> assertThat(p.message()).contains("send.respond does not apply"));
     }
 }

@@ -34,7 +34,7 @@ class AuthThrottleIT {
             metadata: {name: orders}
             spec:
               when: {http: {method: POST, path: /orders}}
-              send: {queue: {backendRef: queues, queue: orders}}
+              send: {queue: {backendRef: {name: queues}, queue: orders}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -42,7 +42,7 @@ class AuthThrottleIT {
             spec:
               auth: None
               when: {http: {method: POST, path: /ping}}
-              send: {queue: {backendRef: queues, queue: pings}}
+              send: {queue: {backendRef: {name: queues}, queue: pings}}
             """;
 
     @TempDir

@@ -41,9 +41,9 @@ class BackendEventsIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: blobs}
+                    blob: {backendRef: {name: blobs}}
                   onComplete:
-                    enqueue: {backendRef: events, to: blocked, envelope: {type: uploaded, blobRef: $blobRef}}
+                    enqueue: {backendRef: {name: events}, to: blocked, envelope: {type: uploaded, blobRef: $blobRef}}
                 """.formatted(events);
         try (GatewayHarness gw = GatewayHarness.start(root, rules, null, o -> new GatewayOptions(o.configDir(), o.host(),
                 o.port(), o.adminHost(), o.adminPort(), o.gatewayName(), o.adminToken(), o.renderedConfig(),

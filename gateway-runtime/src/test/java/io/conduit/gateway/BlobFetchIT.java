@@ -26,7 +26,7 @@ class BlobFetchIT {
                 metadata: {name: upload}
                 spec:
                   when: {http: {method: POST, path: /upload}}
-                  send: {blob: {backendRef: blobs}}
+                  send: {blob: {backendRef: {name: blobs}}}
                 """);
         blobId = GatewayHarness.json(gw.post("/upload", "application/pdf", content)).at("/blobRef/blobId").asText();
     }

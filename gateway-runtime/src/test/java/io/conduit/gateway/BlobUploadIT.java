@@ -28,10 +28,10 @@ class BlobUploadIT {
             spec:
               when: {http: {method: POST, path: /upload}}
               send:
-                blob: {backendRef: blobs}
+                blob: {backendRef: {name: blobs}}
               onComplete:
                 enqueue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   to: agents/FileProcessor/inbox
                   envelope:
                     type: file_uploaded

@@ -47,7 +47,7 @@ class BullmqWorkerIT {
                   when: {http: {method: POST, path: "/jobs/{queue}"}}
                   send:
                     queue:
-                      backendRef: jobs
+                      backendRef: {name: jobs}
                       queue: "{$path.queue}"
                       jobName: send-email
                       message: $body.data
@@ -64,7 +64,7 @@ class BullmqWorkerIT {
                 spec:
                   when: {http: {method: POST, path: "/lifo/{queue}"}}
                   send:
-                    queue: {backendRef: jobs, queue: "{$path.queue}", message: $body.data, options: {lifo: true}}
+                    queue: {backendRef: {name: jobs}, queue: "{$path.queue}", message: $body.data, options: {lifo: true}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -72,7 +72,7 @@ class BullmqWorkerIT {
                 spec:
                   when: {http: {method: POST, path: "/tidy/{queue}"}}
                   send:
-                    queue: {backendRef: tidy, queue: "{$path.queue}", message: $body.data, options: {attempts: $body.attempts}}
+                    queue: {backendRef: {name: tidy}, queue: "{$path.queue}", message: $body.data, options: {attempts: $body.attempts}}
                 """;
         gw = GatewayHarness.start(root, rules);
         worker = BullmqWorker.start(redis, root);

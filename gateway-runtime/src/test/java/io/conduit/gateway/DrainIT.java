@@ -53,7 +53,7 @@ class DrainIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: blobs}
+                    blob: {backendRef: {name: blobs}}
                 """);
         GatewayJarIT jar = new GatewayJarIT();
         jar.workDir = workDir;

@@ -42,14 +42,14 @@ class EdgeAuthIT {
             spec:
               when: {http: {method: POST, path: /orders}}
               send:
-                queue: {backendRef: queues, queue: "orders-{tenant}", message: {tenant: $tenant, order: $body}}
+                queue: {backendRef: {name: queues}, queue: "orders-{tenant}", message: {tenant: $tenant, order: $body}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: reports}
             spec:
               when: {http: {method: POST, path: /reports}}
-              send: {queue: {backendRef: queues, queue: reports}}
+              send: {queue: {backendRef: {name: queues}, queue: reports}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -58,14 +58,14 @@ class EdgeAuthIT {
               tenant: globex
               when: {http: {method: POST, path: /orders}}
               send:
-                queue: {backendRef: queues, queue: globex-orders, message: {tenant: $tenant, order: $body}}
+                queue: {backendRef: {name: queues}, queue: globex-orders, message: {tenant: $tenant, order: $body}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: upload}
             spec:
               when: {http: {method: POST, path: /upload}}
-              send: {blob: {backendRef: blobs}}
+              send: {blob: {backendRef: {name: blobs}}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -73,21 +73,21 @@ class EdgeAuthIT {
             spec:
               auth: None
               when: {http: {method: POST, path: /ping}}
-              send: {queue: {backendRef: queues, queue: pings, message: {tenant: $tenant}}}
+              send: {queue: {backendRef: {name: queues}, queue: pings, message: {tenant: $tenant}}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: open}
             spec:
               when: {http: {method: POST, path: /open/hook}}
-              send: {queue: {backendRef: queues, queue: hooks}}
+              send: {queue: {backendRef: {name: queues}, queue: hooks}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: any-pair}
             spec:
               when: {http: {method: POST, path: "/{a}/{b}"}}
-              send: {queue: {backendRef: queues, queue: pairs, message: {tenant: $tenant}}}
+              send: {queue: {backendRef: {name: queues}, queue: pairs, message: {tenant: $tenant}}}
             """;
 
     @TempDir
@@ -109,7 +109,7 @@ class EdgeAuthIT {
                 spec:
                   tenant: initech
                   when: {http: {method: POST, path: /initech}}
-                  send: {queue: {backendRef: initech-queues, queue: jobs}}
+                  send: {queue: {backendRef: {name: initech-queues}, queue: jobs}}
                 """.formatted(root.resolve("initech-queues")));
         assertThat(gw.get("/readyz").statusCode()).as(gw.adminConfig().toString()).isEqualTo(200);
     }

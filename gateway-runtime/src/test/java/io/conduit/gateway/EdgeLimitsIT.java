@@ -34,7 +34,7 @@ class EdgeLimitsIT {
                 metadata: {name: avatar}
                 spec:
                   when: {http: {method: POST, path: /avatar}}
-                  send: {blob: {backendRef: blobs, maxSize: 1Ki}}
+                  send: {blob: {backendRef: {name: blobs}, maxSize: 1Ki}}
                 """);
     }
 

@@ -27,14 +27,14 @@ class EdgeRateLimitIT {
             metadata: {name: orders}
             spec:
               when: {http: {method: POST, path: /orders}}
-              send: {queue: {backendRef: queues, queue: orders}}
+              send: {queue: {backendRef: {name: queues}, queue: orders}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: upload}
             spec:
               when: {http: {method: POST, path: /upload}}
-              send: {blob: {backendRef: blobs}}
+              send: {blob: {backendRef: {name: blobs}}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: EdgeGateway

@@ -83,6 +83,9 @@ class GatewayJarIT {
             assertThat(workDir.resolve("conduit-data/queues/work-orders/new/wo-1.json")).exists();
             assertThat(GatewayHarness.files(workDir.resolve("conduit-data/queues/agents%2FFileProcessor%2Finbox/new")))
                     .hasSize(1);
+            // The jar grants native access (Enable-Native-Access), so a current JDK prints no restricted-method warnings.
+            assertThat(Files.readString(workDir.resolve("gateway.log"))).as("JVM warnings on start (%s)", Runtime.version())
+                    .doesNotContain("WARNING: ");
         } finally {
             gateway.destroy();
             assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();

@@ -25,7 +25,7 @@ class GlobalRateLimitIT {
                 metadata: {name: orders}
                 spec:
                   when: {http: {method: POST, path: /orders}}
-                  send: {queue: {backendRef: jobs, queue: orders}}
+                  send: {queue: {backendRef: {name: jobs}, queue: orders}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway

@@ -32,14 +32,14 @@ class HardeningIT {
             metadata: {name: upload}
             spec:
               when: {http: {method: POST, path: /upload}}
-              send: {blob: {backendRef: blobs, maxSize: 100Ki}}
+              send: {blob: {backendRef: {name: blobs}, maxSize: 100Ki}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: work}
             spec:
               when: {http: {method: POST, path: /work}}
-              send: {queue: {backendRef: queues, queue: work, options: {jobId: "{$body.id}"}}}
+              send: {queue: {backendRef: {name: queues}, queue: work, options: {jobId: "{$body.id}"}}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -47,7 +47,7 @@ class HardeningIT {
             spec:
               when: {http: {method: POST, path: /greet}}
               send:
-                queue: {backendRef: queues, queue: greetings}
+                queue: {backendRef: {name: queues}, queue: greetings}
                 respond: {http: {status: 202, headers: {X-Greeting: "hello {$body.name}"}}}
             ---
             apiVersion: conduit.io/v1alpha1
@@ -56,7 +56,7 @@ class HardeningIT {
             spec:
               when: {http: {method: POST, path: /noted}}
               send:
-                blob: {backendRef: blobs, maxSize: 100Ki}
+                blob: {backendRef: {name: blobs}, maxSize: 100Ki}
                 respond: {http: {status: 201, headers: {X-Note: "{$body.note}"}}}
             ---
             apiVersion: conduit.io/v1alpha1
@@ -64,7 +64,7 @@ class HardeningIT {
             metadata: {name: headers}
             spec:
               when: {http: {method: POST, path: /headers}}
-              send: {queue: {backendRef: queues, queue: headers, message: {headers: $headers, auth: $headers.authorization}}}
+              send: {queue: {backendRef: {name: queues}, queue: headers, message: {headers: $headers, auth: $headers.authorization}}}
             """;
 
     @TempDir
@@ -83,6 +83,10 @@ class HardeningIT {
 
     /** Sends raw bytes on a fresh connection and reads one answer: status line, headers and a Content-Length body. */
     String raw(byte[]... pieces) throws Exception {
+        return raw(gw, pieces);
+    }
+
+    static String raw(GatewayHarness gw, byte[]... pieces) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", gw.server.trafficPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -105,7 +109,7 @@ class HardeningIT {
         }
     }
 
-    private static String readLine(java.io.InputStream in) throws java.io.IOException {
+    static String readLine(java.io.InputStream in) throws java.io.IOException {
         StringBuilder line = new StringBuilder();
         for (int c; (c = in.read()) != -1; ) {
             if (c == '\n') {

@@ -63,7 +63,7 @@ class KafkaFaultsIT {
                 spec:
                   when: {http: {method: POST, path: /jobs}}
                   send:
-                    queue: {backendRef: jobs, queue: "%s"}
+                    queue: {backendRef: {name: jobs}, queue: "%s"}
                 """.formatted(topic));
     }
 

@@ -66,7 +66,7 @@ class KafkaQueueIT {
                   when: {http: {method: POST, path: "/events/{topic}"}}
                   send:
                     queue:
-                      backendRef: events
+                      backendRef: {name: events}
                       queue: "{$path.topic}"
                       jobName: order-event
                       message: {order: $body, source: $headers.X-Source}
@@ -79,7 +79,7 @@ class KafkaQueueIT {
                   when: {http: {method: POST, path: "/keyed"}}
                   send:
                     queue:
-                      backendRef: events
+                      backendRef: {name: events}
                       queue: "by-customer-%s"
                       options: {key: "{$body.customer}"}
                 ---
@@ -89,7 +89,7 @@ class KafkaQueueIT {
                 spec:
                   when: {http: {method: POST, path: "/plain"}}
                   send:
-                    queue: {backendRef: events, queue: "%s"}
+                    queue: {backendRef: {name: events}, queue: "%s"}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -97,10 +97,10 @@ class KafkaQueueIT {
                 spec:
                   when: {http: {method: POST, path: "/audited"}}
                   send:
-                    queue: {backendRef: events, queue: "%s"}
+                    queue: {backendRef: {name: events}, queue: "%s"}
                   onComplete:
                     enqueue:
-                      backendRef: events
+                      backendRef: {name: events}
                       to: "%s"
                       envelope: {type: order_queued, queueRef: $queueRef, order: $body}
                 """.formatted(orders, orders, orders, audit);

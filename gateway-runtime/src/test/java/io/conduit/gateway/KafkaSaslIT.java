@@ -48,7 +48,7 @@ class KafkaSaslIT {
                 spec:
                   when: {http: {method: POST, path: /%s}}
                   send:
-                    queue: {backendRef: %s, queue: "%s"}
+                    queue: {backendRef: {name: %s}, queue: "%s"}
                 ---
                 """.formatted(name, kafka.saslBootstrapServers(), mechanism, secret, name, name, name, topic);
     }

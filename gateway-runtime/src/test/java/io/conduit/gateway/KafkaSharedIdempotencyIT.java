@@ -57,7 +57,7 @@ class KafkaSharedIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: /payments}}
                   send:
-                    queue: {backendRef: payments, queue: "%s"}
+                    queue: {backendRef: {name: payments}, queue: "%s"}
                 """.formatted(kafka.bootstrapServers(), redis.uri(), RedisProbe.uniquePrefix("kafka-idem"), topic);
         a = GatewayHarness.start(Files.createDirectories(root.resolve("a")), rules);
         b = GatewayHarness.start(Files.createDirectories(root.resolve("b")), rules);

@@ -66,7 +66,7 @@ class MirrorIT {
                 spec:
                   type: local
                   local: {path: "%s"}
-                  mirrors: [archive]
+                  mirrorRefs: [{name: archive}]
                 ---
                 """.formatted(root.resolve("primary")) + mirror.backend("archive", "") + uploadRule("primary");
     }
@@ -79,7 +79,7 @@ class MirrorIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: %s}
+                    blob: {backendRef: {name: %s}}
                 """.formatted(backend);
     }
 
@@ -189,7 +189,7 @@ class MirrorIT {
         System.setProperty(SinkFactory.DATA_DIR_PROPERTY, root.resolve("data").toString());
         S3Fixture primary = new S3Fixture(TestServers.s3());
         toClose.add(primary);
-        String rules = primary.backend("store", "mirrors: [archive]") + mirror.backend("archive", "contentAddressed: true")
+        String rules = primary.backend("store", "mirrorRefs: [{name: archive}]") + mirror.backend("archive", "contentAddressed: true")
                 + uploadRule("store");
         GatewayHarness gw = gateway(rules);
         byte[] content = randomBytes(PART + 17, 33);
@@ -217,7 +217,7 @@ class MirrorIT {
     }
 
     private String s3PrimaryRules(S3Fixture primary) {
-        return primary.backend("store", "mirrors: [archive]") + mirror.backend("archive", "") + uploadRule("store");
+        return primary.backend("store", "mirrorRefs: [{name: archive}]") + mirror.backend("archive", "") + uploadRule("store");
     }
 
     @Test

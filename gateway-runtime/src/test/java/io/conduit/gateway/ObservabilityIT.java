@@ -25,7 +25,7 @@ class ObservabilityIT {
             spec:
               when: {http: {method: POST, path: /work}}
               send:
-                queue: {backendRef: queues, queue: work}
+                queue: {backendRef: {name: queues}, queue: work}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -33,7 +33,7 @@ class ObservabilityIT {
             spec:
               when: {http: {method: POST, path: /upload}}
               send:
-                blob: {backendRef: blobs}
+                blob: {backendRef: {name: blobs}}
             """;
 
     @TempDir

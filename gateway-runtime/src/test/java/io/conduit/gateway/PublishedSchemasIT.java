@@ -37,10 +37,10 @@ class PublishedSchemasIT {
             metadata: {name: upload}
             spec:
               when: {http: {method: POST, path: /upload}}
-              send: {blob: {backendRef: blobs, computeHash: true}}
+              send: {blob: {backendRef: {name: blobs}, computeHash: true}}
               onComplete:
                 enqueue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   to: agents/FileProcessor/inbox
                   envelope: {type: file_uploaded, payload: {blobRef: $blobRef}}
             ---
@@ -50,7 +50,7 @@ class PublishedSchemasIT {
             spec:
               when: {http: {method: POST, path: /work-orders, contentType: application/json}}
               send:
-                queue: {backendRef: queues, queue: work-orders, message: $body, options: {priority: 2}}
+                queue: {backendRef: {name: queues}, queue: work-orders, message: $body, options: {priority: 2}}
                 respond: {http: {status: 202, body: {accepted: true, queueRef: $queueRef}}}
             """;
 
@@ -195,14 +195,14 @@ class PublishedSchemasIT {
                      metadata: {name: upload}
                      spec:
                        when: {http: {method: POST, path: /upload}}
-                       send: {blob: {backendRef: store}}
+                       send: {blob: {backendRef: {name: store}}}
                      ---
                      apiVersion: conduit.io/v1alpha1
                      kind: RouteRule
                      metadata: {name: dedup}
                      spec:
                        when: {http: {method: POST, path: /cas}}
-                       send: {blob: {backendRef: cas}}
+                       send: {blob: {backendRef: {name: cas}}}
                      """)) {
             for (String path : List.of("/upload", "/cas")) {
                 HttpResponse<String> upload = gw.send(HttpRequest.newBuilder(gw.uri(path))

@@ -22,7 +22,7 @@ class QueueRuleIT {
               when: {http: {method: POST, path: "/customers/{customer}/orders", contentType: application/json}}
               send:
                 queue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   queue: orders
                   message:
                     customer: $path.customer
@@ -41,7 +41,7 @@ class QueueRuleIT {
                     body: {accepted: true, queueRef: $queueRef}
               onComplete:
                 enqueue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   to: monitor
                   envelope: {type: work_queued, payload: {queueRef: $queueRef, customer: $path.customer}}
             ---
@@ -51,7 +51,7 @@ class QueueRuleIT {
             spec:
               when: {http: {method: POST, path: /events, contentType: application/json}}
               send:
-                queue: {backendRef: queues, queue: events}
+                queue: {backendRef: {name: queues}, queue: events}
             """;
 
     @TempDir
@@ -122,6 +122,29 @@ class QueueRuleIT {
         assertThat(second).isEqualTo(first);
         assertThat(GatewayHarness.files(gw.queues.resolve("orders").resolve("new"))).containsExactly("o-3.json");
         assertThat(GatewayHarness.files(gw.queues.resolve("monitor").resolve("new"))).as("no second follow-up").hasSize(1);
+    }
+
+    @Test
+    void aJobIdOrIdempotencyKeyReusedWithAnotherBodyIsAConflictAndWritesNothing() throws Exception {
+        order("{\"idempotencyKey\":\"o-5\",\"qty\":1}");
+        String stored = Files.readString(gw.queues.resolve("orders").resolve("new").resolve("o-5.json"));
+
+        HttpResponse<String> conflict = order("{\"idempotencyKey\":\"o-5\",\"qty\":2}");
+
+        assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
+        assertThat(GatewayHarness.json(conflict).at("/error/code").asText()).isEqualTo("conflict");
+        assertThat(Files.readString(gw.queues.resolve("orders").resolve("new").resolve("o-5.json"))).isEqualTo(stored);
+        assertThat(GatewayHarness.files(gw.queues.resolve("monitor").resolve("new"))).as("no follow-up for it").hasSize(1);
+
+        HttpResponse<String> first = gw.send(java.net.http.HttpRequest.newBuilder(gw.uri("/events"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "ev-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"a\": 1}")).build());
+        HttpResponse<String> other = gw.send(java.net.http.HttpRequest.newBuilder(gw.uri("/events"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", "ev-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"a\": 2}")).build());
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(other.statusCode()).as("the header's key too").isEqualTo(409);
+        assertThat(GatewayHarness.files(gw.queues.resolve("events").resolve("new"))).containsExactly("ev-1.json");
     }
 
     @Test

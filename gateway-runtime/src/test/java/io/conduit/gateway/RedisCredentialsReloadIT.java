@@ -40,7 +40,7 @@ class RedisCredentialsReloadIT {
                 spec:
                   when: {http: {method: POST, path: /jobs}}
                   send:
-                    queue: {backendRef: jobs, queue: rotated}
+                    queue: {backendRef: {name: jobs}, queue: rotated}
                 """;
         try (RedisProbe probe = new RedisProbe(redis)) {
             probe.sync().aclSetuser(user, AclSetuserArgs.Builder.on().addPassword("first-pw").keyPattern(prefix + "*").allCommands());

@@ -69,7 +69,7 @@ class RedisFaultIT {
                 spec:
                   when: {http: {method: POST, path: /jobs}}
                   send:
-                    queue: {backendRef: jobs, queue: load}
+                    queue: {backendRef: {name: jobs}, queue: load}
                 """);
     }
 

@@ -61,9 +61,9 @@ class RedisIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: "/orders/{queue}"}}
                   send:
-                    queue: {backendRef: jobs, queue: "{$path.queue}"}
+                    queue: {backendRef: {name: jobs}, queue: "{$path.queue}"}
                   onComplete:
-                    enqueue: {backendRef: jobs, to: "{$path.queue}-monitor", envelope: {queueRef: $queueRef}}
+                    enqueue: {backendRef: {name: jobs}, to: "{$path.queue}-monitor", envelope: {queueRef: $queueRef}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -71,7 +71,7 @@ class RedisIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: /keyed}}
                   send:
-                    queue: {backendRef: jobs, queue: keyed, options: {jobId: "{$body.key}"}}
+                    queue: {backendRef: {name: jobs}, queue: keyed, options: {jobId: "{$body.key}"}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -79,7 +79,7 @@ class RedisIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: /brief}}
                   send:
-                    queue: {backendRef: brief, queue: brief}
+                    queue: {backendRef: {name: brief}, queue: brief}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -87,7 +87,7 @@ class RedisIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: "/named/{queue}"}}
                   send:
-                    queue: {backendRef: jobs, queue: "{$path.queue}"}
+                    queue: {backendRef: {name: jobs}, queue: "{$path.queue}"}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -95,7 +95,7 @@ class RedisIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: /secured}}
                   send:
-                    queue: {backendRef: secured, queue: vault}
+                    queue: {backendRef: {name: secured}, queue: vault}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -103,7 +103,7 @@ class RedisIdempotencyIT {
                 spec:
                   when: {http: {method: POST, path: /wrong}}
                   send:
-                    queue: {backendRef: wrong, queue: vault}
+                    queue: {backendRef: {name: wrong}, queue: vault}
                 """.formatted(aclUser, aclUser);
         gw = GatewayHarness.start(root, rules);
     }

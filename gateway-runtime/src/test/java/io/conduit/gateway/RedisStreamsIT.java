@@ -25,6 +25,8 @@ class RedisStreamsIT {
     static Path root;
     static RedisServer redis;
     static String prefix;
+    /** A queue of its own for the backend with the default prefix, which every run shares. */
+    static String plainQueue;
     static GatewayHarness gw;
     static RedisProbe probe;
 
@@ -36,13 +38,30 @@ class RedisStreamsIT {
                 + RedisProbe.backendYaml("capped", redis, "streams", prefix + "-capped", "streamMaxLen: 10", "")
                 + """
                 apiVersion: conduit.io/v1alpha1
+                kind: QueueBackend
+                metadata: {name: plain}
+                spec:
+                  type: redis
+                  redis: {url: "%s", mode: streams}
+                ---
+                apiVersion: conduit.io/v1alpha1
+                kind: RouteRule
+                metadata: {name: plain}
+                spec:
+                  when: {http: {method: POST, path: "/plain"}}
+                  send:
+                    queue: {backendRef: {name: plain}, queue: %s}
+                ---
+                """.formatted(redis.uri(), plainQueue = RedisProbe.uniquePrefix("signups"))
+                + """
+                apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
                 metadata: {name: events}
                 spec:
                   when: {http: {method: POST, path: "/events/{queue}"}}
                   send:
                     queue:
-                      backendRef: events
+                      backendRef: {name: events}
                       queue: "{$path.queue}"
                       jobName: user-event
                       message: {event: $body, source: $headers.X-Source}
@@ -54,7 +73,7 @@ class RedisStreamsIT {
                 spec:
                   when: {http: {method: POST, path: "/capped"}}
                   send:
-                    queue: {backendRef: capped, queue: ticks}
+                    queue: {backendRef: {name: capped}, queue: ticks}
                 """;
         gw = GatewayHarness.start(root, rules);
         probe = new RedisProbe(redis);
@@ -93,6 +112,17 @@ class RedisStreamsIT {
         HttpResponse<String> response = gw.get("/v1/queues/events/" + queue + "/jobs/" + id);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return GatewayHarness.json(response);
+    }
+
+    @Test
+    void withoutAPrefixTheStreamIsConduitColonQueueAndTheQueueRefNamesIt() throws Exception {
+        JsonNode ref = queued("/plain", "{\"user\": \"ada\"}");
+
+        assertThat(ref.get("stream").asText()).isEqualTo("conduit:" + plainQueue);
+        assertThat(entries("conduit:" + plainQueue)).hasSize(1);
+        assertThat(probe.sync().exists("bull:" + plainQueue)).as("nothing in BullMQ's namespace").isZero();
+        assertThat(queued("/events/named", "{}").get("stream").asText()).as("an explicit prefix still holds")
+                .isEqualTo(prefix + ":named");
     }
 
     @Test

@@ -38,14 +38,14 @@ class RefusalMetricsIT {
             metadata: {name: orders}
             spec:
               when: {http: {method: POST, path: /orders}}
-              send: {queue: {backendRef: queues, queue: orders}}
+              send: {queue: {backendRef: {name: queues}, queue: orders}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
             metadata: {name: reports}
             spec:
               when: {http: {method: POST, path: /reports}}
-              send: {queue: {backendRef: queues, queue: reports}}
+              send: {queue: {backendRef: {name: queues}, queue: reports}}
             """;
 
     @TempDir

@@ -29,7 +29,7 @@ class ReloadIT {
                 spec:
                   when: {http: {method: POST, path: /work}}
                   send:
-                    queue: {backendRef: queues, queue: %s}
+                    queue: {backendRef: {name: queues}, queue: %s}
                 """.formatted(queue);
     }
 
@@ -80,6 +80,19 @@ class ReloadIT {
         assertThat(admin.get("revision").asText()).isEqualTo(before);
         assertThat(queueServing()).isEqualTo("v1");
         assertThat(gw.get("/readyz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theOldStringFormOfAReferenceIsRefusedWithWhatToWrite() throws Exception {
+        Files.writeString(gw.configDir.resolve("rules.yaml"), rule("v2").replace("backendRef: {name: queues}", "backendRef: queues"));
+
+        assertThat(GatewayHarness.eventually(Duration.ofSeconds(10),
+                () -> !gw.adminConfig().get("problems").isEmpty())).isTrue();
+        JsonNode problem = gw.adminConfig().get("problems").get(0);
+        assertThat(problem.get("resource").asText()).isEqualTo("RouteRule work");
+        assertThat(problem.get("message").asText())
+                .isEqualTo("spec.send.queue.backendRef: expected an object such as {name: queues}, not 'queues'");
+        assertThat(queueServing()).isEqualTo("v1");
     }
 
     @Test

@@ -29,7 +29,7 @@ class ReplayIT {
             spec:
               when: {http: {method: POST, path: /orders, contentType: application/json}}
               send:
-                queue: {backendRef: queues, queue: orders, message: {order: $body, source: $headers.X-Source}}
+                queue: {backendRef: {name: queues}, queue: orders, message: {order: $body, source: $headers.X-Source}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule
@@ -37,7 +37,7 @@ class ReplayIT {
             spec:
               when: {http: {method: POST, path: /upload}}
               send:
-                blob: {backendRef: blobs}
+                blob: {backendRef: {name: blobs}}
             """;
 
     static String recording(Path file) {

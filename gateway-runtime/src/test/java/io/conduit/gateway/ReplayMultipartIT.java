@@ -26,7 +26,7 @@ class ReplayMultipartIT {
             spec:
               when: {http: {method: POST, path: /upload}}
               send:
-                blob: {backendRef: blobs}
+                blob: {backendRef: {name: blobs}}
             """;
 
     static String recording(Path file) {

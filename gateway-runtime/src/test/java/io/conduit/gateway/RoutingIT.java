@@ -27,7 +27,7 @@ class RoutingIT {
                 spec:
                   when: {http: %s}
                   send:
-                    queue: {backendRef: queues, queue: %s, message: {rule: %s, vars: $path}}
+                    queue: {backendRef: {name: queues}, queue: %s, message: {rule: %s, vars: $path}}
                 ---
                 """.formatted(name, match, name, name);
     }

@@ -48,7 +48,7 @@ class S3BlobFetchIT {
                 spec:
                   when: {http: {method: POST, path: /%1$s}}
                   send:
-                    blob: {backendRef: %1$s}
+                    blob: {backendRef: {name: %1$s}}
                 """.formatted(backend);
     }
 

@@ -45,7 +45,7 @@ class S3BlobUploadIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: store}
+                    blob: {backendRef: {name: store}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -53,7 +53,7 @@ class S3BlobUploadIT {
                 spec:
                   when: {http: {method: POST, path: "/tenants/{tenant}/files"}}
                   send:
-                    blob: {backendRef: store, key: "tenants/{$path.tenant}/{blobId}.{ext}"}
+                    blob: {backendRef: {name: store}, key: "tenants/{$path.tenant}/{blobId}.{ext}"}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -61,7 +61,7 @@ class S3BlobUploadIT {
                 spec:
                   when: {http: {method: POST, path: /cas}}
                   send:
-                    blob: {backendRef: cas}
+                    blob: {backendRef: {name: cas}}
                 """;
         gw = GatewayHarness.start(root, rules);
         assertThat(gw.adminConfig().get("problems")).as("config problems").isEmpty();

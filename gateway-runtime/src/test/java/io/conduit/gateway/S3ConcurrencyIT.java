@@ -46,7 +46,7 @@ class S3ConcurrencyIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: store}
+                    blob: {backendRef: {name: store}}
                 """);
         assertThat(gw.adminConfig().get("problems")).as("config problems").isEmpty();
     }

@@ -44,7 +44,7 @@ class S3FaultsIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: store}
+                    blob: {backendRef: {name: store}}
                 """;
         gw = GatewayHarness.start(root, rules);
         assertThat(gw.adminConfig().get("problems")).as("config problems").isEmpty();

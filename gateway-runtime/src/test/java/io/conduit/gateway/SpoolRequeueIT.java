@@ -23,7 +23,7 @@ class SpoolRequeueIT {
             spec:
               when: {http: {method: POST, path: /work}}
               send:
-                queue: {backendRef: queues, queue: agents/Worker/inbox, options: {jobId: "{$body.id}"}}
+                queue: {backendRef: {name: queues}, queue: agents/Worker/inbox, options: {jobId: "{$body.id}"}}
             """;
 
     @TempDir

@@ -43,7 +43,7 @@ class WebSocketEdgeIT {
                 ws: {path: "/ws/{device}", maxMessageSize: 1Ki, idleTimeout: 30s, pingInterval: 10s}
               send:
                 queue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   queue: telemetry
                   message: {device: $path.device, tenant: $tenant, reading: $body}
             ---
@@ -53,7 +53,7 @@ class WebSocketEdgeIT {
             spec:
               tenant: globex
               when: {ws: {path: /private/globex}}
-              send: {queue: {backendRef: queues, queue: globex-feed, message: {tenant: $tenant, reading: $body}}}
+              send: {queue: {backendRef: {name: queues}, queue: globex-feed, message: {tenant: $tenant, reading: $body}}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: EdgeGateway

@@ -36,7 +36,7 @@ class WebSocketIT {
                 ws: {path: "/ws/{device}", maxMessageSize: 1Ki, idleTimeout: 1500ms, pingInterval: 200ms}
               send:
                 queue:
-                  backendRef: queues
+                  backendRef: {name: queues}
                   queue: telemetry
                   message: {device: $path.device, reading: $body, site: $query.site}
             """;

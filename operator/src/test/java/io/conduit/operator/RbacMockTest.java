@@ -112,17 +112,17 @@ class RbacMockTest {
                     apiVersion: conduit.io/v1alpha1
                     kind: RouteRule
                     metadata: {name: good, namespace: rbac}
-                    spec: {when: {http: {path: /w}}, send: {queue: {backendRef: work, queue: q}}}
+                    spec: {when: {http: {path: /w}}, send: {queue: {backendRef: {name: work}, queue: q}}}
                     ---
                     apiVersion: conduit.io/v1alpha1
                     kind: RouteRule
                     metadata: {name: uploads, namespace: rbac}
-                    spec: {when: {http: {path: /u}}, send: {blob: {backendRef: files}}}
+                    spec: {when: {http: {path: /u}}, send: {blob: {backendRef: {name: files}}}}
                     ---
                     apiVersion: conduit.io/v1alpha1
                     kind: RouteRule
                     metadata: {name: bad, namespace: rbac}
-                    spec: {when: {http: {path: /b}}, send: {blob: {backendRef: files}, queue: {queue: q}}}
+                    spec: {when: {http: {path: /b}}, send: {blob: {backendRef: {name: files}}, queue: {queue: q}}}
                     ---
                     apiVersion: conduit.io/v1alpha1
                     kind: EdgeGateway

@@ -39,7 +39,7 @@ class WatchNamespacesMockTest {
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
                 metadata: {name: orders, namespace: %1$s}
-                spec: {when: {http: {path: /orders}}, send: {queue: {backendRef: work, queue: orders}}}
+                spec: {when: {http: {path: /orders}}, send: {queue: {backendRef: {name: work}, queue: orders}}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway

@@ -15,6 +15,9 @@ import java.util.List;
 @ValidationRule(value = "self.type != 'local' || has(self.local)", message = "local settings are required when type is local")
 @ValidationRule(value = "!has(self.contentAddressed) || !self.contentAddressed || !has(self.keyTemplate)",
         message = "keyTemplate and contentAddressed are exclusive")
+// mirrorRefs is a set of names (what +listType=set would say of a list of strings): no backend twice.
+@ValidationRule(value = "!has(self.mirrorRefs) || self.mirrorRefs.all(m, self.mirrorRefs.exists_one(n, n.name == m.name))",
+        message = "mirrorRefs names a backend twice")
 public record BlobBackendSpec(
         @Required @JsonPropertyDescription("Store type: s3 (S3 or S3-compatible) or local (a directory).") Type type,
         S3 s3,
@@ -24,7 +27,8 @@ public record BlobBackendSpec(
         Boolean contentAddressed,
         @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Largest blob accepted, e.g. 100Mi or 1Gi.") String maxSize,
         Presign presign,
-        @JsonPropertyDescription("Further BlobBackends each stored blob is copied to, asynchronously.") List<String> mirrors) {
+        @JsonPropertyDescription("Further BlobBackends (in this namespace) each stored blob is copied to, asynchronously, e.g. [{name: offsite}].")
+        List<LocalObjectReference> mirrorRefs) {
 
     public enum Type {
         @JsonProperty("s3") S3,

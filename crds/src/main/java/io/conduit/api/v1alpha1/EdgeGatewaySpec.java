@@ -19,7 +19,7 @@ public record EdgeGatewaySpec(
         @JsonPropertyDescription("Gateway image; the operator's default when unset.") String image,
         ResourceRequirements resources,
         Service service,
-        @JsonPropertyDescription("QueueBackend used by rules and envelopes that name none.") String defaultQueueBackendRef,
+        @JsonPropertyDescription("QueueBackend (in the gateway's namespace, e.g. {name: jobs}) used by rules and envelopes that name none.") LocalObjectReference defaultQueueBackendRef,
         @JsonPropertyDescription("Which RouteRules may attach: from this namespace (default) or all.") AllowedRoutes allowedRoutes,
         Auth auth,
         Cors cors,

@@ -41,7 +41,8 @@ public record QueueBackendSpec(
             Boolean tls,
             @JsonPropertyDescription("Secret with keys username (optional) and password.") SecretRef credentialsSecretRef,
             @JsonPropertyDescription("bullmq (jobs BullMQ 5 workers run) or streams (XADD per queue). Default bullmq.") RedisMode mode,
-            @JsonPropertyDescription("Key prefix, default bull.") String prefix,
+            @JsonPropertyDescription("Key prefix: default bull in bullmq mode (BullMQ's own), conduit in streams mode (streams are <prefix>:<queue>).")
+            String prefix,
             @Min(1) @JsonPropertyDescription("Streams mode: approximate MAXLEN per stream.") Long streamMaxLen,
             RedisProvision provision) {
     }

@@ -93,7 +93,7 @@ public record RouteRuleSpec(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SendBlob(
-            @Required @JsonPropertyDescription("Name of a BlobBackend in the rule's namespace.") String backendRef,
+            @Required @JsonPropertyDescription("BlobBackend in the rule's namespace, e.g. {name: uploads}.") LocalObjectReference backendRef,
             @JsonPropertyDescription("Key template overriding the backend's layout, e.g. \"tenants/{$path.tenant}/{blobId}\".") String key,
             @Pattern(Quantities.PATTERN) String maxSize,
             @JsonPropertyDescription("Compute sha256 while streaming (default true).") Boolean computeHash) {
@@ -101,7 +101,7 @@ public record RouteRuleSpec(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SendQueue(
-            @JsonPropertyDescription("Name of a QueueBackend; the gateway's default queue backend when unset.") String backendRef,
+            @JsonPropertyDescription("QueueBackend in the rule's namespace, e.g. {name: jobs}; the gateway's default queue backend when unset.") LocalObjectReference backendRef,
             @Required @JsonPropertyDescription("Queue (or topic / stream) name; may use {...} placeholders.") String queue,
             @JsonPropertyDescription("Message template, default $body.") JsonNode message,
             @JsonPropertyDescription("Job name (BullMQ); default the queue name.") String jobName,
@@ -135,7 +135,7 @@ public record RouteRuleSpec(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Enqueue(
-            @JsonPropertyDescription("QueueBackend; the gateway's default queue backend when unset.") String backendRef,
+            @JsonPropertyDescription("QueueBackend in the rule's namespace, e.g. {name: events}; the gateway's default queue backend when unset.") LocalObjectReference backendRef,
             @Required @JsonPropertyDescription("Queue the envelope goes to.") String to,
             @Required @JsonPropertyDescription("Envelope template, e.g. {type: file_uploaded, payload: {blobRef: $blobRef}}.")
             JsonNode envelope) {

@@ -1,6 +1,8 @@
 package io.conduit.gateway.admin;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.conduit.api.SchemaErrors;
 import io.conduit.config.ConfigJson;
 import io.conduit.config.GatewayConfig;
 import io.conduit.config.GatewayCredentials;
@@ -101,8 +103,11 @@ public final class AdminApi {
         GatewayConfig config;
         try {
             config = ConfigJson.readConfig(ctx.body().asString());
+        } catch (JsonMappingException e) {
+            Responses.error(ctx.request(), ErrorCode.BAD_REQUEST, "body is not a GatewayConfig: " + SchemaErrors.describe(e, null));
+            return;
         } catch (Exception e) {
-            Responses.error(ctx.request(), ErrorCode.BAD_REQUEST, "body is not a GatewayConfig: " + e.getMessage());
+            Responses.error(ctx.request(), ErrorCode.BAD_REQUEST, "body is not a GatewayConfig: not JSON");
             return;
         }
         GatewayCredentials creds = credentials.get();

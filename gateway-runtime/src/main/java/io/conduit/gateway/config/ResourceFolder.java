@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.conduit.api.SchemaErrors;
 import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.ConduitApi;
 import io.conduit.api.v1alpha1.EdgeGateway;
@@ -146,13 +146,11 @@ public final class ResourceFolder {
         HasMetadata resource;
         try {
             resource = YAML.treeToValue(doc, type);
-        } catch (UnrecognizedPropertyException e) {
-            problems.add(new ConfigProblem(where, kind + " " + doc.path("metadata").path("name").asText(), "Invalid",
-                    "unknown field '" + e.getPropertyName() + "' at " + path(e)));
-            return;
         } catch (JsonMappingException e) {
+            // Every schema error reads as a sentence about the field, e.g. "spec.send.queue.backendRef: expected an object
+            // such as {name: jobs}", never as the parser's internals.
             problems.add(new ConfigProblem(where, kind + " " + doc.path("metadata").path("name").asText(), "Invalid",
-                    firstLine(e.getOriginalMessage()) + " at " + path(e)));
+                    SchemaErrors.describe(e, doc)));
             return;
         } catch (IOException e) {
             problems.add(new ConfigProblem(where, kind, "Invalid", firstLine(e.getMessage())));
@@ -176,18 +174,6 @@ public final class ResourceFolder {
 
     private Loaded done() {
         return new Loaded(new ResourceSet(blobs, queues, rules, gateways, secrets), new HashMap<>(files), List.copyOf(problems));
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                b.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return b.isEmpty() ? "the top level" : b.toString();
     }
 
     private static String firstLine(String message) {

@@ -153,6 +153,7 @@ public final class RuleHandler {
         Promise<Void> ended = Promise.promise();
         List<Future<Part>> parts = new ArrayList<>();
         long[] total = {0};
+        ClosingBoundary closing = ClosingBoundary.of(request.getHeader(HttpHeaders.CONTENT_TYPE));
         request.setExpectMultipart(true);
         request.uploadHandler(upload -> {
             Future<Part> part = stage(upload, data, route, sink, limit, upload.filename(), upload.contentType(),
@@ -167,6 +168,9 @@ public final class RuleHandler {
         // The whole body counts against the gateway's limit, chunked or not.
         request.handler(chunk -> {
             progress.raw(chunk);
+            if (closing != null) {
+                closing.feed(chunk);
+            }
             total[0] += chunk.length();
             if (total[0] > maxBody) {
                 GatewayException tooLarge = new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE,
@@ -180,9 +184,19 @@ public final class RuleHandler {
             broken.tryFail(e);
         });
         request.endHandler(v -> {
+            if (closing != null && !closing.seen()) {
+                // The whole body is here and it never closed: a part it was in never ends, so answer now
+                // rather than when the deadline fires.
+                GatewayException cut = new GatewayException(ErrorCode.BAD_REQUEST, parts.isEmpty()
+                        ? "multipart body ended without its closing boundary"
+                        : "multipart body ended inside a part (no closing boundary)");
+                ended.tryFail(cut);
+                broken.tryFail(cut);
+                return;
+            }
             ended.tryComplete();
             // Parts end a moment after the request (their streams were paused while sinks opened); one
-            // still open long after was cut off: a body missing its closing boundary.
+            // still open long after was cut off (a delimiter seen, yet a part unfinished): the safety net.
             vertx.setTimer(graceMillis, t -> broken.tryFail(new GatewayException(ErrorCode.BAD_REQUEST,
                     "multipart body ended inside a part")));
         });

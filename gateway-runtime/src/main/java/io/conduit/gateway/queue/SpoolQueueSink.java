@@ -115,7 +115,8 @@ public final class SpoolQueueSink implements QueueSink {
             Files.deleteIfExists(part);
             if (marker != null) {
                 if (published) {
-                    Files.writeString(marker, Long.toString(now.toEpochMilli()));
+                    // The time answers a repeat's queueRef; the body's fingerprint tells a repeat from a conflict.
+                    Files.writeString(marker, now.toEpochMilli() + "\n" + message.idempotency().fingerprint());
                 } else {
                     Files.deleteIfExists(marker);
                 }
@@ -158,7 +159,13 @@ public final class SpoolQueueSink implements QueueSink {
         if (written.isEmpty()) {
             throw new IOException("job id " + jobId + " is being written by another request");
         }
-        return ref(message, jobId, stateOf(dir, jobId), Instant.ofEpochMilli(Long.parseLong(written))).asDuplicate();
+        String[] lines = written.split("\n", 2);
+        String fingerprint = lines.length > 1 ? lines[1].trim() : "";
+        // A marker written without a fingerprint (an older gateway) cannot tell; it answers as a repeat.
+        if (!fingerprint.isEmpty() && !fingerprint.equals(message.idempotency().fingerprint())) {
+            throw IdempotencyRecord.conflict(message.idempotency());
+        }
+        return ref(message, jobId, stateOf(dir, jobId), Instant.ofEpochMilli(Long.parseLong(lines[0].trim()))).asDuplicate();
     }
 
     private QueueRef ref(QueueMessage message, String jobId, String state, Instant timestamp) {

@@ -53,7 +53,7 @@ public final class StreamsQueueSink implements QueueSink {
         Integer priority = message.options() == null ? null : message.options().priority();
         QueueRef template = new QueueRef(BACKEND, name, jobId != null ? jobId : IdempotencyRecord.MESSAGE_ID,
                 message.queue(), "waiting", Instant.ofEpochMilli(now).toString(), priority, null, null,
-                IdempotencyRecord.MESSAGE_ID, false);
+                IdempotencyRecord.MESSAGE_ID, keys.stream(), false);
         List<String> args = new ArrayList<>(List.of(maxLen == null ? "" : maxLen.toString(), idempotency.fingerprint(),
                 idempotency.attempt(), Long.toString(IdempotencyRecord.ttlMillis(idempotency, idempotencyTtlMillis, now)),
                 IdempotencyRecord.kept(idempotency, template)));
@@ -65,7 +65,7 @@ public final class StreamsQueueSink implements QueueSink {
                     case "added" -> {
                         String entryId = (String) reply.get(1);
                         yield new QueueRef(BACKEND, name, jobId != null ? jobId : entryId, message.queue(), "waiting",
-                                template.timestamp(), priority, null, null, entryId, false);
+                                template.timestamp(), priority, null, null, entryId, keys.stream(), false);
                     }
                     case "repeat" -> IdempotencyRecord.answer(idempotency, (String) reply.get(1), (String) reply.get(2),
                             template, IdempotencyRecord.MESSAGE_ID);

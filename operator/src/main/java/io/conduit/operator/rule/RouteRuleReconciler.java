@@ -1,6 +1,7 @@
 package io.conduit.operator.rule;
 
 import io.conduit.api.v1alpha1.BlobBackend;
+import io.conduit.api.v1alpha1.LocalObjectReference;
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
@@ -94,11 +95,13 @@ public class RouteRuleReconciler implements Reconciler<RouteRule> {
         if (spec == null || spec.send() == null) {
             return notReady;
         }
-        if (spec.send().blob() != null && spec.send().blob().backendRef() != null) {
-            check(client.resources(BlobBackend.class).inNamespace(ns).withName(spec.send().blob().backendRef()).get(), notReady);
+        String blobName = spec.send().blob() == null ? null : LocalObjectReference.nameOf(spec.send().blob().backendRef());
+        if (blobName != null) {
+            check(client.resources(BlobBackend.class).inNamespace(ns).withName(blobName).get(), notReady);
         }
-        Stream.of(spec.send().queue() == null ? null : spec.send().queue().backendRef(),
-                        spec.onComplete() == null || spec.onComplete().enqueue() == null ? null : spec.onComplete().enqueue().backendRef())
+        Stream.of(spec.send().queue() == null ? null : LocalObjectReference.nameOf(spec.send().queue().backendRef()),
+                        spec.onComplete() == null || spec.onComplete().enqueue() == null ? null
+                                : LocalObjectReference.nameOf(spec.onComplete().enqueue().backendRef()))
                 .filter(name -> name != null)
                 .distinct()
                 .forEach(name -> check(client.resources(QueueBackend.class).inNamespace(ns).withName(name).get(), notReady));

@@ -84,7 +84,7 @@ class BackendReadinessMockTest {
                 metadata: {name: jobs, namespace: stores}
                 spec:
                   when: {http: {method: POST, path: /jobs}}
-                  send: {queue: {backendRef: redis, queue: jobs}}
+                  send: {queue: {backendRef: {name: redis}, queue: jobs}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway

@@ -64,7 +64,7 @@ class ConfigPushMockTest {
                 metadata: {name: work, namespace: shop}
                 spec:
                   when: {http: {method: POST, path: /work}}
-                  send: {queue: {backendRef: work, queue: %s}}
+                  send: {queue: {backendRef: {name: work}, queue: %s}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway

@@ -55,7 +55,7 @@ class EdgeGatewayReconcilerMockTest {
             metadata: {name: upload, namespace: shop}
             spec:
               when: {http: {method: POST, path: /upload}}
-              send: {blob: {backendRef: files}}
+              send: {blob: {backendRef: {name: files}}}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: EdgeGateway
@@ -136,7 +136,7 @@ class EdgeGatewayReconcilerMockTest {
                 metadata: {name: jobs, namespace: shop}
                 spec:
                   when: {http: {method: POST, path: /jobs}}
-                  send: {queue: {backendRef: work, queue: jobs}}
+                  send: {queue: {backendRef: {name: work}, queue: jobs}}
                 """);
         await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null
                 && get(Deployment.class, "edge-gateway").getSpec().getTemplate().getSpec().getVolumes().stream()

@@ -76,14 +76,14 @@ class OperatorK3sIT {
                 metadata: {name: good}
                 spec:
                   when: {http: {method: POST, path: /work}}
-                  send: {queue: {backendRef: work, queue: jobs}}
+                  send: {queue: {backendRef: {name: work}, queue: jobs}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
                 metadata: {name: later}
                 spec:
                   when: {http: {method: POST, path: /later}}
-                  send: {queue: {backendRef: later, queue: jobs}}
+                  send: {queue: {backendRef: {name: later}, queue: jobs}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: EdgeGateway

@@ -52,7 +52,7 @@ public final class RouteRuleHealthSamples {
                 kind: EdgeGateway
                 metadata: {name: edge, namespace: issues, generation: 1}
                 spec: {replicas: 2%s}
-                """.formatted(withBackend ? ", defaultQueueBackendRef: jobs" : ""), EdgeGateway.class);
+                """.formatted(withBackend ? ", defaultQueueBackendRef: {name: jobs}" : ""), EdgeGateway.class);
         QueueBackend jobs = Serialization.unmarshal("""
                 apiVersion: conduit.io/v1alpha1
                 kind: QueueBackend

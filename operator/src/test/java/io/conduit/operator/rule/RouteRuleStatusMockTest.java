@@ -47,7 +47,7 @@ class RouteRuleStatusMockTest {
             metadata: {name: good, namespace: shop}
             spec:
               when: {http: {method: POST, path: /work}}
-              send: {queue: {backendRef: work, queue: jobs}}
+              send: {queue: {backendRef: {name: work}, queue: jobs}}
             """;
     static final String BAD = """
             apiVersion: conduit.io/v1alpha1
@@ -55,7 +55,7 @@ class RouteRuleStatusMockTest {
             metadata: {name: bad, namespace: shop}
             spec:
               when: {http: {method: POST, path: /bad}}
-              send: {queue: {backendRef: work, queue: jobs}, blob: {backendRef: work}}
+              send: {queue: {backendRef: {name: work}, queue: jobs}, blob: {backendRef: {name: work}}}
             """;
     static final String LATER = """
             apiVersion: conduit.io/v1alpha1
@@ -63,7 +63,7 @@ class RouteRuleStatusMockTest {
             metadata: {name: later, namespace: shop}
             spec:
               when: {http: {method: POST, path: /later}}
-              send: {queue: {backendRef: later, queue: jobs}}
+              send: {queue: {backendRef: {name: later}, queue: jobs}}
             """;
     static final String GATEWAY = """
             apiVersion: conduit.io/v1alpha1
@@ -129,7 +129,7 @@ class RouteRuleStatusMockTest {
         // Fixing the bad rule: it is accepted and served, and its lastTransitionTime moves; the good
         // rule's does not, since its status did not flip.
         String goodSince = full("good", "Accepted").getLastTransitionTime();
-        apply(BAD.replace(", blob: {backendRef: work}", ""));
+        apply(BAD.replace(", blob: {backendRef: {name: work}}", ""));
         await().atMost(Duration.ofSeconds(30)).until(() -> condition("bad", "Accepted").equals("True/Accepted")
                 && servedRoutes().contains(ns + "/bad"));
         assertThat(full("bad", "Accepted").getObservedGeneration()).isEqualTo(2L);
