@@ -67,7 +67,7 @@ class MirrorQueueTest {
         assertThat(Files.list(spool).toList()).isEmpty();
         StoredBlob copy = mirror.find(hash).await(10, TimeUnit.SECONDS).orElseThrow();
         assertThat(copy.ref().size()).isEqualTo(content.length);
-        assertThat(Files.readAllBytes(Path.of(copy.ref().path()))).isEqualTo(content);
+        assertThat(Files.readAllBytes(dir.resolve("mirror").resolve(copy.ref().path()))).isEqualTo(content);
         assertThat(copy.ref().filename()).isEqualTo("a.txt");
     }
 }
