@@ -91,10 +91,12 @@ public final class S3BlobSink implements BlobSink {
     public Future<BlobWriter> open(BlobMeta meta) {
         // A rule's key wins over the backend layout; content addressing applies only when neither names a key.
         boolean byHash = config.contentAddressed() && meta.key() == null;
-        String key = byHash ? prefix + INTERNAL + "tmp/" + meta.blobId() : prefix + stripSlashes(meta.key() != null
-                ? meta.key() : keyTemplate.render(keyContext(meta)));
-        if (key.equals(prefix)) {
-            return Future.failedFuture(new IllegalArgumentException("the key template rendered an empty key"));
+        String key;
+        try {
+            key = byHash ? prefix + INTERNAL + "tmp/" + meta.blobId() : prefix + BlobKeys.requireSafe(meta.key() != null
+                    ? meta.key() : keyTemplate.render(keyContext(meta)));
+        } catch (GatewayException refused) {
+            return Future.failedFuture(refused);
         }
         return Future.succeededFuture(new S3Upload(this, vertx.getOrCreateContext(), meta, key, byHash));
     }
@@ -118,10 +120,6 @@ public final class S3BlobSink implements BlobSink {
         }
         int dot = filename.lastIndexOf('.');
         return dot < 0 || dot == filename.length() - 1 ? "" : filename.substring(dot + 1);
-    }
-
-    private static String stripSlashes(String key) {
-        return key.replaceAll("^/+", "");
     }
 
     /** Where content-addressed bytes live. */
