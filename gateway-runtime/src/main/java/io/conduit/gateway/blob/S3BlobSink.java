@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.BlobBackendConfig;
 import io.conduit.config.ConfigJson;
+import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
 import io.conduit.template.Context;
 import io.conduit.template.Name;
@@ -24,8 +25,10 @@ import java.time.ZonedDateTime;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -43,6 +46,8 @@ public final class S3BlobSink implements BlobSink {
     static final String BACKEND = "s3";
     static final String INTERNAL = ".conduit/";
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> PASSING_4XX = Set.of("RequestTimeout", "SlowDown", "Throttling", "ThrottlingException",
+            "ExpiredToken", "TokenRefreshRequired", "RequestTimeTooSkewed", "OperationAborted");
     private static final Pattern BLOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final Vertx vertx;
@@ -233,11 +238,33 @@ public final class S3BlobSink implements BlobSink {
                 .getObjectRequest(g -> g.bucket(bucket()).key(key))).url().toString(), false);
     }
 
-    /** The SDK's future as a Vert.x future completed on {@code context}; S3 failures become 503 (backend unavailable). */
+    /**
+     * The SDK's future as a Vert.x future completed on {@code context}. S3's permanent refusals become 502
+     * (backend refused, no Retry-After); anything else (5xx, throttling, connection errors) 503 (backend unavailable).
+     */
     static <T> Future<T> call(io.vertx.core.Context context, CompletableFuture<T> call) {
         return Future.fromCompletionStage(call, context).recover(e -> Future.failedFuture(
-                isMissing(e) || e instanceof GatewayException ? e : GatewayException.unavailable("S3 call failed: "
-                        + rootMessage(e), e)));
+                isMissing(e) || e instanceof GatewayException ? e : failure(e)));
+    }
+
+    static GatewayException failure(Throwable e) {
+        return isRefusal(e)
+                ? new GatewayException(ErrorCode.BACKEND_REFUSED, "S3 refused the call: " + rootMessage(e), null, e)
+                : GatewayException.unavailable("S3 call failed: " + rootMessage(e), e);
+    }
+
+    /**
+     * A 4xx the same call would get again: a signature, permission or request error. Not one that passes
+     * (timeouts, throttling, an expired session token the provider renews, a conflicting operation) nor 404,
+     * which callers read as "missing".
+     */
+    static boolean isRefusal(Throwable e) {
+        if (!(unwrap(e) instanceof AwsServiceException s) || s.statusCode() < 400 || s.statusCode() >= 500) {
+            return false;
+        }
+        String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+        return s.statusCode() != 404 && s.statusCode() != 408 && s.statusCode() != 429
+                && (code == null || !PASSING_4XX.contains(code));
     }
 
     private static <T> Future<Optional<T>> missingAsEmpty(Future<T> f) {

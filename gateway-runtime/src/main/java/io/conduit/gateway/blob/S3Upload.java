@@ -276,8 +276,16 @@ final class S3Upload implements BlobWriter {
                 });
     }
 
-    /** A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. */
+    /**
+     * A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. Except a
+     * form-encoded body: servlet-based stores (s3proxy on Jetty) read a PUT body of that type as form fields,
+     * so its signature fails (403) and the bytes are consumed; a one-part multipart upload sends the type
+     * with the (empty-bodied) create call and the bytes in an UploadPart, which carries no such type.
+     */
     private Future<Void> putWhole(BlobDigest digest) {
+        if (part != null && part.position() > 0 && isFormEncoded(digest.mime())) {
+            return completeMultipart();
+        }
         ByteBuffer buffer = part;
         ByteBuffer body = buffer == null ? ByteBuffer.allocate(0) : buffer.duplicate().flip();
         int length = body.remaining();
@@ -428,6 +436,10 @@ final class S3Upload implements BlobWriter {
 
     static String decodeMeta(String value) {
         return value == null ? null : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    static boolean isFormEncoded(String mime) {
+        return mime != null && mime.toLowerCase(java.util.Locale.ROOT).strip().startsWith("application/x-www-form-urlencoded");
     }
 
     private static String mimeOf(String declared, ByteBuffer head) {
