@@ -57,8 +57,15 @@ public final class S3BlobSink implements BlobSink {
     private final S3Clients clients;
     private final StringTemplate keyTemplate;
     private final String prefix;
+    private final PendingAborts pendingAborts;
 
     public S3BlobSink(Vertx vertx, BlobBackendConfig config, Map<String, String> credentials, Duration callTimeout) {
+        this(vertx, config, credentials, callTimeout, null);
+    }
+
+    /** {@code abortsFolder}: where multipart uploads still to abort are recorded; null keeps no record. */
+    public S3BlobSink(Vertx vertx, BlobBackendConfig config, Map<String, String> credentials, Duration callTimeout,
+                      java.nio.file.Path abortsFolder) {
         this.vertx = vertx;
         this.name = config.name();
         this.config = config;
@@ -69,6 +76,20 @@ public final class S3BlobSink implements BlobSink {
         String p = s3.prefix() == null ? "" : s3.prefix().replaceAll("^/+", "");
         this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
         this.clients = S3Clients.create(s3, credentials, callTimeout);
+        this.pendingAborts = abortsFolder == null ? null : new PendingAborts(vertx, this, abortsFolder);
+    }
+
+    /**
+     * Records a multipart upload that could not be aborted now ({@code uploadId} null: its create call failed, so one
+     * may exist without our knowing its id); it is aborted in the background, across restarts, once the store is back.
+     */
+    Future<Void> abortLater(String key, String uploadId) {
+        if (pendingAborts == null) {
+            return Future.succeededFuture();
+        }
+        return pendingAborts.add(key, uploadId).onFailure(e -> org.slf4j.LoggerFactory.getLogger(S3BlobSink.class).warn(
+                "cannot record multipart upload {} of s3://{}/{} for a later abort; a bucket lifecycle rule "
+                        + "(AbortIncompleteMultipartUpload) will have to: {}", uploadId, bucket(), key, e.getMessage()));
     }
 
     @Override
@@ -292,6 +313,9 @@ public final class S3BlobSink implements BlobSink {
 
     @Override
     public void close() {
+        if (pendingAborts != null) {
+            pendingAborts.close();
+        }
         clients.close();
     }
 }
