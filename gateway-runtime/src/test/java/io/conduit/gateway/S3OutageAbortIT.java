@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.conduit.gateway.config.SinkFactory;
 import io.conduit.testsupport.S3Server;
 import io.conduit.testsupport.TestServers;
-import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -78,29 +77,8 @@ class S3OutageAbortIT {
         byte[] content = randomBytes(4 * PART, 11);
         HttpRequest request = HttpRequest.newBuilder(gw.uri("/upload"))
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
-                    int pos;
-
-                    @Override
-                    public int read() {
-                        return pos < content.length ? content[pos++] & 0xFF : -1;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        if (pos >= content.length) {
-                            return -1;
-                        }
-                        // The first parts went up (a multipart upload is open); then the store goes away.
-                        if (pos >= 2 * PART && server.running()) {
-                            server.stop();
-                        }
-                        int n = Math.min(len, content.length - pos);
-                        System.arraycopy(content, pos, b, off, n);
-                        pos += n;
-                        return n;
-                    }
-                })).build();
+                // The first parts go up (a multipart upload is open); then the store goes away.
+                .POST(S3Fixture.stoppingServerAt(content, server, 2 * PART)).build();
 
         HttpResponse<String> response = gw.send(request);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
