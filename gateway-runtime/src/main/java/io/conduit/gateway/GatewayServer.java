@@ -65,6 +65,11 @@ public final class GatewayServer implements AutoCloseable {
             public void copied(String backend, String mirror, boolean ok) {
                 metrics.mirrorCopy(backend, mirror, ok);
             }
+
+            @Override
+            public void setAside(String backend, String mirror) {
+                metrics.mirrorCopySetAside(backend, mirror);
+            }
         });
         active.onOutcome(new ReloadLog(telemetry));
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());

@@ -88,28 +88,7 @@ class S3FaultsIT {
         // Stop S3 while the body streams: the first parts went up, the rest cannot.
         var request = java.net.http.HttpRequest.newBuilder(gw.uri("/upload"))
                 .header("Content-Type", "application/octet-stream")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
-                    int pos;
-
-                    @Override
-                    public int read() {
-                        return pos < content.length ? content[pos++] & 0xFF : -1;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        if (pos >= content.length) {
-                            return -1;
-                        }
-                        if (pos >= 2 * PART && server.running()) {
-                            server.stop();
-                        }
-                        int n = Math.min(len, content.length - pos);
-                        System.arraycopy(content, pos, b, off, n);
-                        pos += n;
-                        return n;
-                    }
-                })).build();
+                .POST(S3Fixture.stoppingServerAt(content, server, 2 * PART)).build();
 
         HttpResponse<String> response = gw.send(request);
 

@@ -93,6 +93,32 @@ final class S3Fixture implements AutoCloseable {
         return sdk.listMultipartUploads(b -> b.bucket(bucket)).join().uploads().size();
     }
 
+    /** A request body of {@code content} that stops {@code server} once {@code stopAt} bytes were read: the store goes away mid-upload. */
+    static java.net.http.HttpRequest.BodyPublisher stoppingServerAt(byte[] content, S3Server server, int stopAt) {
+        return java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.InputStream() {
+            int pos;
+
+            @Override
+            public int read() {
+                return pos < content.length ? content[pos++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos >= content.length) {
+                    return -1;
+                }
+                if (pos >= stopAt && server.running()) {
+                    server.stop();
+                }
+                int n = Math.min(len, content.length - pos);
+                System.arraycopy(content, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+        });
+    }
+
     static byte[] randomBytes(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);

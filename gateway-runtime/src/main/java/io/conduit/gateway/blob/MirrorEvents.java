@@ -17,4 +17,8 @@ public interface MirrorEvents {
 
     /** One copy attempt ended. */
     void copied(String backend, String mirror, boolean ok);
+
+    /** A copy the mirror refused for good was given up (logged); it is not retried. */
+    default void setAside(String backend, String mirror) {
+    }
 }

@@ -1,5 +1,7 @@
 package io.conduit.gateway.blob;
 
+import io.conduit.gateway.edge.ErrorCode;
+import io.conduit.gateway.edge.GatewayException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -199,6 +201,11 @@ final class MirrorQueue {
         }
     }
 
+    /** A refusal the same copy would meet again: the store's own (502) or the request's (4xx, e.g. a key or size the mirror refuses). */
+    static boolean isPermanent(Throwable e) {
+        return e instanceof GatewayException g && (g.code() == ErrorCode.BACKEND_REFUSED || g.code().status() < 500);
+    }
+
     /** Exponential, capped, with jitter so entries that failed together do not retry together. */
     static long backoff(int attempts) {
         long ceiling = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(attempts - 1, 20));
@@ -214,6 +221,16 @@ final class MirrorQueue {
         String mirror = entry.mirrors().get(0);
         return copy(entry, mirror)
                 .onComplete(r -> events.copied(backend, mirror, r.succeeded()))
+                .recover(e -> {
+                    if (!isPermanent(e)) {
+                        return Future.failedFuture(e);
+                    }
+                    // Retrying cannot help (the mirror refuses the call or the key for good): set this copy aside.
+                    LOG.error("blob backend {}: copy of blob {} to mirror {} set aside, not retried: the mirror refused it "
+                            + "for good: {}", backend, entry.blobId(), mirror, e.getMessage());
+                    events.setAside(backend, mirror);
+                    return Future.succeededFuture();
+                })
                 .compose(v -> {
                     MirrorEntry rest = entry.without(mirror);
                     p.entry = rest;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.BlobBackendConfig;
 import io.conduit.config.ConfigJson;
+import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.GatewayException;
 import io.conduit.template.Context;
 import io.conduit.template.Name;
@@ -24,8 +25,10 @@ import java.time.ZonedDateTime;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -43,6 +46,8 @@ public final class S3BlobSink implements BlobSink {
     static final String BACKEND = "s3";
     static final String INTERNAL = ".conduit/";
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> PASSING_4XX = Set.of("RequestTimeout", "SlowDown", "Throttling", "ThrottlingException",
+            "ExpiredToken", "TokenRefreshRequired", "RequestTimeTooSkewed", "OperationAborted");
     private static final Pattern BLOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
 
     private final Vertx vertx;
@@ -52,8 +57,15 @@ public final class S3BlobSink implements BlobSink {
     private final S3Clients clients;
     private final StringTemplate keyTemplate;
     private final String prefix;
+    private final PendingAborts pendingAborts;
 
     public S3BlobSink(Vertx vertx, BlobBackendConfig config, Map<String, String> credentials, Duration callTimeout) {
+        this(vertx, config, credentials, callTimeout, null);
+    }
+
+    /** {@code abortsFolder}: where multipart uploads still to abort are recorded; null keeps no record. */
+    public S3BlobSink(Vertx vertx, BlobBackendConfig config, Map<String, String> credentials, Duration callTimeout,
+                      java.nio.file.Path abortsFolder) {
         this.vertx = vertx;
         this.name = config.name();
         this.config = config;
@@ -64,6 +76,20 @@ public final class S3BlobSink implements BlobSink {
         String p = s3.prefix() == null ? "" : s3.prefix().replaceAll("^/+", "");
         this.prefix = p.isEmpty() || p.endsWith("/") ? p : p + "/";
         this.clients = S3Clients.create(s3, credentials, callTimeout);
+        this.pendingAborts = abortsFolder == null ? null : new PendingAborts(vertx, this, abortsFolder);
+    }
+
+    /**
+     * Records a multipart upload that could not be aborted now ({@code uploadId} null: its create call failed, so one
+     * may exist without our knowing its id); it is aborted in the background, across restarts, once the store is back.
+     */
+    Future<Void> abortLater(String key, String uploadId) {
+        if (pendingAborts == null) {
+            return Future.succeededFuture();
+        }
+        return pendingAborts.add(key, uploadId).onFailure(e -> org.slf4j.LoggerFactory.getLogger(S3BlobSink.class).warn(
+                "cannot record multipart upload {} of s3://{}/{} for a later abort; a bucket lifecycle rule "
+                        + "(AbortIncompleteMultipartUpload) will have to: {}", uploadId, bucket(), key, e.getMessage()));
     }
 
     @Override
@@ -91,10 +117,12 @@ public final class S3BlobSink implements BlobSink {
     public Future<BlobWriter> open(BlobMeta meta) {
         // A rule's key wins over the backend layout; content addressing applies only when neither names a key.
         boolean byHash = config.contentAddressed() && meta.key() == null;
-        String key = byHash ? prefix + INTERNAL + "tmp/" + meta.blobId() : prefix + stripSlashes(meta.key() != null
-                ? meta.key() : keyTemplate.render(keyContext(meta)));
-        if (key.equals(prefix)) {
-            return Future.failedFuture(new IllegalArgumentException("the key template rendered an empty key"));
+        String key;
+        try {
+            key = byHash ? prefix + INTERNAL + "tmp/" + meta.blobId() : prefix + BlobKeys.requireSafe(meta.key() != null
+                    ? meta.key() : keyTemplate.render(keyContext(meta)));
+        } catch (GatewayException refused) {
+            return Future.failedFuture(refused);
         }
         return Future.succeededFuture(new S3Upload(this, vertx.getOrCreateContext(), meta, key, byHash));
     }
@@ -118,10 +146,6 @@ public final class S3BlobSink implements BlobSink {
         }
         int dot = filename.lastIndexOf('.');
         return dot < 0 || dot == filename.length() - 1 ? "" : filename.substring(dot + 1);
-    }
-
-    private static String stripSlashes(String key) {
-        return key.replaceAll("^/+", "");
     }
 
     /** Where content-addressed bytes live. */
@@ -235,11 +259,33 @@ public final class S3BlobSink implements BlobSink {
                 .getObjectRequest(g -> g.bucket(bucket()).key(key))).url().toString(), false);
     }
 
-    /** The SDK's future as a Vert.x future completed on {@code context}; S3 failures become 503 (backend unavailable). */
+    /**
+     * The SDK's future as a Vert.x future completed on {@code context}. S3's permanent refusals become 502
+     * (backend refused, no Retry-After); anything else (5xx, throttling, connection errors) 503 (backend unavailable).
+     */
     static <T> Future<T> call(io.vertx.core.Context context, CompletableFuture<T> call) {
         return Future.fromCompletionStage(call, context).recover(e -> Future.failedFuture(
-                isMissing(e) || e instanceof GatewayException ? e : GatewayException.unavailable("S3 call failed: "
-                        + rootMessage(e), e)));
+                isMissing(e) || e instanceof GatewayException ? e : failure(e)));
+    }
+
+    static GatewayException failure(Throwable e) {
+        return isRefusal(e)
+                ? new GatewayException(ErrorCode.BACKEND_REFUSED, "S3 refused the call: " + rootMessage(e), null, e)
+                : GatewayException.unavailable("S3 call failed: " + rootMessage(e), e);
+    }
+
+    /**
+     * A 4xx the same call would get again: a signature, permission or request error. Not one that passes
+     * (timeouts, throttling, an expired session token the provider renews, a conflicting operation) nor 404,
+     * which callers read as "missing".
+     */
+    static boolean isRefusal(Throwable e) {
+        if (!(unwrap(e) instanceof AwsServiceException s) || s.statusCode() < 400 || s.statusCode() >= 500) {
+            return false;
+        }
+        String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+        return s.statusCode() != 404 && s.statusCode() != 408 && s.statusCode() != 429
+                && (code == null || !PASSING_4XX.contains(code));
     }
 
     private static <T> Future<Optional<T>> missingAsEmpty(Future<T> f) {
@@ -267,6 +313,9 @@ public final class S3BlobSink implements BlobSink {
 
     @Override
     public void close() {
+        if (pendingAborts != null) {
+            pendingAborts.close();
+        }
         clients.close();
     }
 }

@@ -20,8 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -38,8 +36,6 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  */
 final class S3Upload implements BlobWriter {
     static final int MAX_IN_FLIGHT = 2;
-    private static final long[] ABORT_RETRY_DELAYS_MILLIS = {1_000, 5_000, 30_000, 120_000, 600_000};
-    private static final Logger LOG = LoggerFactory.getLogger(S3Upload.class);
 
     private enum State { OPEN, COMMITTING, COMMITTED, FAILED }
 
@@ -276,8 +272,16 @@ final class S3Upload implements BlobWriter {
                 });
     }
 
-    /** A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. */
+    /**
+     * A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. Except a
+     * form-encoded body: servlet-based stores (s3proxy on Jetty) read a PUT body of that type as form fields,
+     * so its signature fails (403) and the bytes are consumed; a one-part multipart upload sends the type
+     * with the (empty-bodied) create call and the bytes in an UploadPart, which carries no such type.
+     */
     private Future<Void> putWhole(BlobDigest digest) {
+        if (part != null && part.position() > 0 && isFormEncoded(digest.mime())) {
+            return completeMultipart();
+        }
         ByteBuffer buffer = part;
         ByteBuffer body = buffer == null ? ByteBuffer.allocate(0) : buffer.duplicate().flip();
         int length = body.remaining();
@@ -377,7 +381,10 @@ final class S3Upload implements BlobWriter {
                 releaseMemory();
                 List<Future<?>> steps = new ArrayList<>();
                 if (uploadId != null) {
-                    steps.add(uploadId.compose(uid -> abortMultipart(uid).onFailure(e -> retryAbortLater(uid, 0))));
+                    steps.add(uploadId.transform(created -> created.failed()
+                            ? recordUnknownUpload(created.cause())
+                            : abortMultipart(created.result()).recover(e -> sink.abortLater(key, created.result())
+                                    .transform(recorded -> Future.failedFuture(e)))));
                 }
                 if (putDone) {
                     steps.add(deleteTemporary());
@@ -396,17 +403,12 @@ final class S3Upload implements BlobWriter {
     }
 
     /**
-     * S3 was unreachable when the request failed: keep trying in the background (the request has its
-     * answer already), so an outage does not leave parts that cost storage until a lifecycle rule runs.
+     * The create call failed. Unless the store refused it, it may have started an upload whose answer was lost
+     * (the store went down while answering): record the key, so the background abort finds it once the store is back.
      */
-    private void retryAbortLater(String uid, int attempt) {
-        if (attempt >= ABORT_RETRY_DELAYS_MILLIS.length) {
-            LOG.warn("could not abort multipart upload {} of s3://{}/{}; a bucket lifecycle rule "
-                    + "(AbortIncompleteMultipartUpload) will have to", uid, sink.bucket(), key);
-            return;
-        }
-        sink.vertx().setTimer(ABORT_RETRY_DELAYS_MILLIS[attempt], t -> abortMultipart(uid)
-                .onFailure(e -> retryAbortLater(uid, attempt + 1)));
+    private Future<Void> recordUnknownUpload(Throwable cause) {
+        Future<Void> recorded = S3BlobSink.isRefusal(cause) ? Future.succeededFuture() : sink.abortLater(key, null);
+        return recorded.transform(r -> Future.failedFuture(cause));
     }
 
     private Map<String, String> metadata(String sha256) {
@@ -428,6 +430,10 @@ final class S3Upload implements BlobWriter {
 
     static String decodeMeta(String value) {
         return value == null ? null : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    static boolean isFormEncoded(String mime) {
+        return mime != null && mime.toLowerCase(java.util.Locale.ROOT).strip().startsWith("application/x-www-form-urlencoded");
     }
 
     private static String mimeOf(String declared, ByteBuffer head) {

@@ -176,7 +176,8 @@ public final class SinkFactory {
             case LOCAL -> new LocalBlobSink(vertx, b.name(), Path.of(b.local().path()));
             // Each S3 call, retries included, ends within the request timeout; the request then answers 503.
             case S3 -> new S3BlobSink(vertx, b, credentials.get(b.s3().credentialsKey()),
-                    Duration.ofMillis(config.edge().limits().requestTimeoutMillis()));
+                    Duration.ofMillis(config.edge().limits().requestTimeoutMillis()),
+                    dataDir().resolve("s3-aborts").resolve(b.name()));
         };
     }
 

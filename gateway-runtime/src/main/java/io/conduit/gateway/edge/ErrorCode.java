@@ -15,6 +15,8 @@ public enum ErrorCode {
     TOO_MANY_REQUESTS(429, "too_many_requests"),
     HEADERS_TOO_LARGE(431, "request_header_fields_too_large"),
     INTERNAL(500, "internal_error"),
+    /** A backend refused the call for good (an S3 4xx such as a signature or permission error): retrying will not help. */
+    BACKEND_REFUSED(502, "backend_refused"),
     BACKEND_UNAVAILABLE(503, "backend_unavailable"),
     NOT_READY(503, "not_ready");
 

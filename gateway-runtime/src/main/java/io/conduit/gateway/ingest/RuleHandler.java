@@ -355,6 +355,9 @@ public final class RuleHandler {
         if (value == null) {
             return null;
         }
+        if (JobIds.isReserved(value.trim())) {
+            throw new GatewayException(ErrorCode.BAD_REQUEST, JobIds.reservedMessage(IDEMPOTENCY_KEY, value.trim()));
+        }
         try {
             return JobIds.requireSafe(value.trim());
         } catch (GatewayException e) {

@@ -3,6 +3,8 @@ package io.conduit.gateway.queue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.conduit.config.ConfigJson;
+import io.conduit.gateway.edge.ErrorCode;
+import io.conduit.gateway.edge.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -67,6 +69,8 @@ public final class BullmqQueueSink implements QueueSink {
                                 Long.parseLong((String) reply.get(2)), priority).asDuplicate();
                     }
                     case "conflict" -> throw IdempotencyRecord.conflict(idempotency);
+                    case "reserved" -> throw new GatewayException(ErrorCode.BAD_REQUEST,
+                            JobIds.reservedMessage("job id", (String) reply.get(1)));
                     default -> throw new IllegalStateException("unexpected reply from " + ADD.name() + ": " + reply);
                 });
     }

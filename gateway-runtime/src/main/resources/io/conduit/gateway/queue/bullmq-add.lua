@@ -8,9 +8,28 @@
 --       10 body fingerprint, 11 attempt, 12 record ttl (ms), 13 what the record keeps (see IdempotencyRecord)
 -- Record: fingerprint \n attempt \n queueRef JSON (client key) or fingerprint \n attempt \n job id \n timestamp
 -- Reply: {"added", jobId} | {"repeat", attempt, rest of the record after the attempt}
---        | {"exists", jobId, timestamp, delay, priority} | {"conflict"}
+--        | {"exists", jobId, timestamp, delay, priority} | {"conflict"} | {"reserved", jobId}
 
 local call = redis.call
+
+-- Defence in depth (the gateway refuses these ids before it gets here): a custom id must never name one of
+-- the queue's own keys, or the hash below would replace the wait list (or meta, or the id counter) for good.
+-- Same list as JobIds.RESERVED; any existing key that is not a hash is refused too, whatever a later BullMQ adds.
+if ARGV[2] ~= "" then
+  local reserved = {
+    ["active"] = true, ["wait"] = true, ["waiting-children"] = true, ["paused"] = true, ["id"] = true,
+    ["delayed"] = true, ["prioritized"] = true, ["stalled-check"] = true, ["completed"] = true, ["failed"] = true,
+    ["stalled"] = true, ["repeat"] = true, ["limiter"] = true, ["meta"] = true, ["events"] = true, ["pc"] = true,
+    ["marker"] = true, ["de"] = true, ["dn"] = true, ["priority"] = true, ["metrics"] = true, ["conduit"] = true,
+  }
+  if reserved[string.lower(ARGV[2])] then
+    return {"reserved", ARGV[2]}
+  end
+  local kind = call("TYPE", ARGV[1] .. ARGV[2])["ok"]
+  if kind ~= "none" and kind ~= "hash" then
+    return {"reserved", ARGV[2]}
+  end
+end
 
 -- A key seen within its ttl: the same body answers what the first request got; another body is refused.
 local record = call("GET", KEYS[11])

@@ -152,6 +152,12 @@ public final class Metrics {
                 .tags("backend", backend, "mirror", mirror, "result", ok ? "ok" : "error").register(registry).increment();
     }
 
+    /** A copy to {@code mirror} given up because the mirror refused it for good (result {@code set_aside}). */
+    public void mirrorCopySetAside(String backend, String mirror) {
+        Counter.builder("conduit.mirror.copies").description("Blob copies to mirror backends, by result")
+                .tags("backend", backend, "mirror", mirror, "result", "set_aside").register(registry).increment();
+    }
+
     // ---- edge policies ------------------------------------------------------------------------
 
     /** A request refused by a rate limit: {@code limit} is the limit's name, or {@code quota:<field>} for a tenant quota. */
