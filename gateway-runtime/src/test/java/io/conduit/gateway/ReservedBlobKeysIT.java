@@ -41,7 +41,7 @@ class ReservedBlobKeysIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: store}
+                    blob: {backendRef: {name: store}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -49,7 +49,7 @@ class ReservedBlobKeysIT {
                 spec:
                   when: {http: {method: POST, path: "/named/{store}"}}
                   send:
-                    blob: {backendRef: store, key: "{$query.name}"}
+                    blob: {backendRef: {name: store}, key: "{$query.name}"}
                 """;
         gw = GatewayHarness.start(root, rules);
         assertThat(gw.adminConfig().get("problems")).as("config problems").isEmpty();

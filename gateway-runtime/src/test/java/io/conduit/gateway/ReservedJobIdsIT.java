@@ -47,7 +47,7 @@ class ReservedJobIdsIT {
                 spec:
                   when: {http: {method: POST, path: "/jobs/{queue}"}}
                   send:
-                    queue: {backendRef: jobs, queue: "{$path.queue}", message: $body}
+                    queue: {backendRef: {name: jobs}, queue: "{$path.queue}", message: $body}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -55,7 +55,7 @@ class ReservedJobIdsIT {
                 spec:
                   when: {http: {method: POST, path: "/named/{queue}/{id}"}}
                   send:
-                    queue: {backendRef: jobs, queue: "{$path.queue}", message: $body, options: {jobId: "{$path.id}"}}
+                    queue: {backendRef: {name: jobs}, queue: "{$path.queue}", message: $body, options: {jobId: "{$path.id}"}}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -63,7 +63,7 @@ class ReservedJobIdsIT {
                 spec:
                   when: {http: {method: POST, path: "/stream/{queue}"}}
                   send:
-                    queue: {backendRef: stream, queue: "{$path.queue}", message: $body}
+                    queue: {backendRef: {name: stream}, queue: "{$path.queue}", message: $body}
                 ---
                 apiVersion: conduit.io/v1alpha1
                 kind: RouteRule
@@ -71,7 +71,7 @@ class ReservedJobIdsIT {
                 spec:
                   when: {http: {method: POST, path: "/spool/{queue}"}}
                   send:
-                    queue: {backendRef: queues, queue: "{$path.queue}", message: $body}
+                    queue: {backendRef: {name: queues}, queue: "{$path.queue}", message: $body}
                 """;
         gw = GatewayHarness.start(root, rules);
         worker = BullmqWorker.start(redis, root);

@@ -54,7 +54,7 @@ class S3OutageAbortIT {
                 spec:
                   when: {http: {method: POST, path: /upload}}
                   send:
-                    blob: {backendRef: store}
+                    blob: {backendRef: {name: store}}
                 """;
         gw = GatewayHarness.start(root, rules);
         assertThat(gw.adminConfig().get("problems")).as("config problems").isEmpty();

@@ -50,7 +50,7 @@ class S3PermanentErrorsIT {
                 spec:
                   type: local
                   local: {path: "%s"}
-                  mirrors: [refusing]
+                  mirrorRefs: [{name: refusing}]
                 ---
                 """.formatted(s3.server.accessKey(), s3.bucket, s3.endpoint(), root.resolve("primary"));
         String rules = s3.backend("store", "") + wrongKeys + upload("store") + upload("refusing") + upload("primary");
@@ -66,7 +66,7 @@ class S3PermanentErrorsIT {
                 spec:
                   when: {http: {method: POST, path: /%1$s}}
                   send:
-                    blob: {backendRef: %1$s}
+                    blob: {backendRef: {name: %1$s}}
                 ---
                 """.formatted(backend);
     }
