@@ -27,7 +27,7 @@ public final class KubeCluster implements TestServer {
 
     public static final String ENV_VAR = "CONDUIT_TEST_KUBECONFIG";
     static final String NAME = "kubernetes";
-    static final String REMEDY = "build the binaries once with tools/kube/build.sh (needs Go 1.26 or newer; about 15 minutes on"
+    static final String REMEDY = "build the binaries once with tools/kube/build.sh (needs Go 1.26 or newer; up to an hour or more on"
             + " 2 cores), or set " + ENV_VAR + " to the kubeconfig of a control plane without nodes, e.g. the one"
             + " `./conduit kube start` prints";
 
