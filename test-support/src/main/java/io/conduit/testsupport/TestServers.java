@@ -11,6 +11,9 @@ public final class TestServers {
     private static final Shared<RedisServer> REDIS = new Shared<>(() -> RedisServer.locate(Env.system()));
     private static final Shared<KafkaBroker> KAFKA = new Shared<>(() -> KafkaBroker.locate(Env.system()));
 
+    /** Not a {@link Shared}: the class must load in modules without Fabric8 on their classpath. */
+    private static Resolution<KubeCluster> kube;
+
     private static final Shared<S3Server> S3 = new Shared<>(() -> S3Server.locate(Env.system()));
 
     private TestServers() {
@@ -48,5 +51,17 @@ public final class TestServers {
     /** An S3 server of the caller's own, for fault tests that stop it (close it when done). */
     public static S3Server newS3() {
         return S3Server.locate(Env.system()).get();
+    }
+
+    /**
+     * The shared real Kubernetes API server ({@link KubeCluster}), started on first use and stopped at JVM exit.
+     * Tests share it: each works in namespaces and names of its own. Needs Fabric8's client and kube-api-test
+     * on the test classpath.
+     */
+    public static synchronized KubeCluster kube() {
+        if (kube == null) {
+            kube = KubeCluster.locate(Env.system());
+        }
+        return kube.get();
     }
 }
