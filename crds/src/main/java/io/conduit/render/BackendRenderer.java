@@ -52,6 +52,7 @@ final class BackendRenderer {
             require(!redirect || presignTtl != null, "presign.redirect needs presign.ttl");
             List<LocalObjectReference> refs = spec.mirrorRefs() == null ? List.of() : spec.mirrorRefs();
             require(refs.stream().allMatch(r -> r != null && notBlank(r.name())), "mirrorRefs[].name is required");
+            require(refs.size() <= 16, "mirrorRefs holds at most 16 backends");
             List<String> mirrors = refs.stream().map(LocalObjectReference::name).toList();
             String name = resource.getMetadata().getName();
             require(!mirrors.contains(name), "mirrorRefs cannot name the backend itself");

@@ -70,4 +70,14 @@ class MirrorRenderTest {
         assertThat(result.problems()).anySatisfy(p -> assertThat(p.message()).contains("cannot name the backend itself"));
         assertThat(result.config().routes()).isEmpty();
     }
+
+    @Test
+    void moreThanSixteenMirrorsAreRefusedAsTheCrdRefusesThem() {
+        String seventeen = java.util.stream.IntStream.rangeClosed(1, 17).mapToObj(i -> "{name: m" + i + "}")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        RenderResult result = standalone(files(seventeen), RULE);
+
+        assertThat(result.problems()).anySatisfy(p -> assertThat(p.message()).contains("at most 16"));
+        assertThat(result.config().routes()).isEmpty();
+    }
 }

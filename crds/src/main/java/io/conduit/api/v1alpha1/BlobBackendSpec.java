@@ -7,6 +7,7 @@ import io.conduit.api.Durations;
 import io.conduit.api.Quantities;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
@@ -15,7 +16,8 @@ import java.util.List;
 @ValidationRule(value = "self.type != 'local' || has(self.local)", message = "local settings are required when type is local")
 @ValidationRule(value = "!has(self.contentAddressed) || !self.contentAddressed || !has(self.keyTemplate)",
         message = "keyTemplate and contentAddressed are exclusive")
-// mirrorRefs is a set of names (what +listType=set would say of a list of strings): no backend twice.
+// mirrorRefs is a set of names (what +listType=set would say of a list of strings): no backend twice. The
+// maxItems keeps that pairwise rule inside the API server's CEL cost budget, which refuses the CRD otherwise.
 @ValidationRule(value = "!has(self.mirrorRefs) || self.mirrorRefs.all(m, self.mirrorRefs.exists_one(n, n.name == m.name))",
         message = "mirrorRefs names a backend twice")
 public record BlobBackendSpec(
@@ -28,7 +30,7 @@ public record BlobBackendSpec(
         @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Largest blob accepted, e.g. 100Mi or 1Gi.") String maxSize,
         Presign presign,
         @JsonPropertyDescription("Further BlobBackends (in this namespace) each stored blob is copied to, asynchronously, e.g. [{name: offsite}].")
-        List<LocalObjectReference> mirrorRefs) {
+        @Size(max = 16) List<LocalObjectReference> mirrorRefs) {
 
     public enum Type {
         @JsonProperty("s3") S3,
