@@ -61,6 +61,11 @@ final class AdminHosts {
         }
         // An address is compared in one spelling (IPv6 has many: ::1, 0:0:0:0:0:0:0:1).
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
+        if (literal != null && literal.isLoopbackAddress()) {
+            // Every loopback address is this machine (a gateway bound to 127.0.0.2 lists only 127.0.0.1 on lo);
+            // a rebinding page sends its own name as Host, never a literal address.
+            return true;
+        }
         return names.contains(literal == null ? host : NetUtil.toAddressString(literal));
     }
 }

@@ -17,6 +17,7 @@ class AdminHostsTest {
         assertThat(hosts.allows("[::1]")).isTrue();
         assertThat(hosts.allows("[0:0:0:0:0:0:0:1]:9901")).as("another spelling of ::1").isTrue();
         assertThat(hosts.allows("localhost.")).isTrue();
+        assertThat(hosts.allows("127.0.0.2:9901")).as("every loopback address, as a gateway bound to 127.0.0.2 is addressed").isTrue();
     }
 
     @Test
