@@ -138,6 +138,7 @@ public final class LocalBlobSink implements BlobSink {
         private final Path path;
         private final BlobMeta meta;
         private boolean closed;
+        private Future<Void> finished;
 
         Writer(AsyncFile file, Path path, BlobMeta meta) {
             this.file = file;
@@ -165,9 +166,7 @@ public final class LocalBlobSink implements BlobSink {
             if (digest.sha256() == null) {
                 return abort().compose(v -> Future.failedFuture(new IllegalStateException("local blobs need their sha256")));
             }
-            // AsyncFile.flush forces the bytes to disk; only then is the rename a durable publication.
-            return file.flush()
-                    .compose(v -> closeFile())
+            return finish(digest)
                     .compose(v -> vertx.executeBlocking(() -> place(digest), false))
                     .recover(failure -> abort().transform(ignored -> Future.failedFuture(failure)));
         }
@@ -212,6 +211,18 @@ public final class LocalBlobSink implements BlobSink {
                 Files.deleteIfExists(part);
             }
             DurableFiles.syncFolder(metaFile.getParent());
+        }
+
+        /**
+         * AsyncFile.flush forces the bytes to disk; only then is the rename a durable publication. The descriptor is
+         * closed here, so a multipart body of many files holds one open file at a time, not one per finished file.
+         */
+        @Override
+        public Future<Void> finish(BlobDigest digest) {
+            if (finished == null) {
+                finished = file.flush().compose(v -> closeFile());
+            }
+            return finished;
         }
 
         private Future<Void> closeFile() {

@@ -129,6 +129,11 @@ public final class MirroredBlobSink implements BlobSink {
         }
 
         @Override
+        public Future<Void> finish(BlobDigest digest) {
+            return inner.finish(digest);
+        }
+
+        @Override
         public Future<BlobRef> commit(BlobDigest digest) {
             // The blob stays in the primary; without the record its copies would be lost, so no 2xx.
             return inner.commit(digest).compose(ref -> queue.enqueue(ref, mirrorNames)

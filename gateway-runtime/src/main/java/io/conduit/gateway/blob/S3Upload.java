@@ -29,13 +29,19 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
  * One blob streaming into S3. Bytes fill a part buffer; a full part is uploaded at once while the
  * next fills, and at most {@value #MAX_IN_FLIGHT} parts are in flight before the writer reports
  * itself full (the request is paused), so memory stays at about three parts whatever the body size.
- * A body that ends inside its first part goes up as one PutObject. Nothing is visible under the
- * final key until {@link #commit}: CompleteMultipartUpload (and, content-addressed, the copy into
- * place) succeeded. {@link #abort} waits for parts in flight, then aborts the multipart upload and
- * deletes any temporary object.
+ * A body that ends inside its first part goes up as one PutObject. The first {@value #SMALL_BYTES}
+ * bytes are kept in a heap buffer of their own size and take no pooled part buffer, so a small file (or
+ * a slow client's first bytes) never holds a whole part's memory; {@link #finish} uploads what a
+ * finished file holds in part buffers and gives those back, so a multipart body's finished files wait for
+ * its end holding only their small heap bytes. Nothing is visible under the final key until
+ * {@link #commit}: CompleteMultipartUpload (and, content-addressed, the copy into place) succeeded.
+ * {@link #abort} waits for parts in flight, then aborts the multipart upload and deletes any temporary
+ * object.
  */
 final class S3Upload implements BlobWriter {
     static final int MAX_IN_FLIGHT = 2;
+    /** Bytes held on the heap before a pooled part buffer is taken. */
+    static final int SMALL_BYTES = 64 << 10;
 
     private enum State { OPEN, COMMITTING, COMMITTED, FAILED }
 
@@ -58,6 +64,13 @@ final class S3Upload implements BlobWriter {
     private PartMemory.Waiter waiter;
     /** The part filling; its position is the number of bytes in it. */
     private ByteBuffer part;
+    /** The first bytes, while they fit in {@link #smallLimit}; moved into {@link #part} when more come. */
+    private Buffer small;
+    private final int smallLimit;
+    /** Set by {@link #finish}: every byte is uploaded or in {@link #small}; part buffers go back as parts finish. */
+    private boolean finished;
+    /** Content-addressed, once finished: the bytes stored under the temporary key (commit then only places them). */
+    private Future<Void> stored;
     private int nextPart = 1;
     private int inFlight;
     private String mime;
@@ -75,6 +88,7 @@ final class S3Upload implements BlobWriter {
         this.key = key;
         this.byHash = byHash;
         this.partSize = Math.toIntExact(sink.settings().partSize());
+        this.smallLimit = Math.min(SMALL_BYTES, partSize);
         this.checksum = sink.settings().sendChecksum();
         try {
             this.partDigest = checksum ? MessageDigest.getInstance("SHA-256") : null;
@@ -100,6 +114,16 @@ final class S3Upload implements BlobWriter {
 
     private Future<Void> fill(Buffer chunk) {
         ByteBuffer bytes = Chunks.view(chunk);
+        if (part == null && nextPart == 1 && (small == null ? 0 : small.length()) + bytes.remaining() <= smallLimit) {
+            if (partDigest != null) {
+                partDigest.update(bytes.duplicate());
+            }
+            if (small == null) {
+                small = Buffer.buffer(bytes.remaining());
+            }
+            small.appendBuffer(chunk);
+            return Future.succeededFuture();
+        }
         while (bytes.hasRemaining()) {
             if (part == null) {
                 try {
@@ -110,6 +134,7 @@ final class S3Upload implements BlobWriter {
                 if (part == null) {
                     return waitForMemory(chunk.getBuffer(bytes.position(), chunk.length()));
                 }
+                takeSmall();
             }
             ByteBuffer piece = bytes.slice(bytes.position(), Math.min(part.remaining(), bytes.remaining()));
             bytes.position(bytes.position() + piece.remaining());
@@ -125,6 +150,14 @@ final class S3Upload implements BlobWriter {
         return Future.succeededFuture();
     }
 
+    /** Moves the heap-held first bytes (already hashed) into the part buffer just taken; they always fit. */
+    private void takeSmall() {
+        if (small != null) {
+            part.put(Chunks.view(small));
+            small = null;
+        }
+    }
+
     /** The part memory is spent: hold the rest of this chunk, report full (the request pauses), go on when granted. */
     private Future<Void> waitForMemory(Buffer rest) {
         stash = rest;
@@ -136,6 +169,7 @@ final class S3Upload implements BlobWriter {
                 return;
             }
             part = granted;
+            takeSmall();
             Buffer bytes = stash;
             Promise<Void> written = stashWritten;
             stash = null;
@@ -196,9 +230,9 @@ final class S3Upload implements BlobWriter {
     }
 
     /** Starts the multipart upload when the first part is full: its type is known from the first bytes by then. */
-    private Future<String> uploadId() {
+    private Future<String> uploadId(ByteBuffer head) {
         if (uploadId == null) {
-            mime = mimeOf(meta.declaredMime(), part.duplicate().flip());
+            mime = mimeOf(meta.declaredMime(), head.duplicate());
             uploadId = S3BlobSink.call(context, sink.clients().client().createMultipartUpload(b -> {
                 b.bucket(sink.bucket()).key(key).contentType(mime).metadata(metadata(null));
                 if (checksum) {
@@ -209,14 +243,16 @@ final class S3Upload implements BlobWriter {
         return uploadId;
     }
 
+    /** Uploads the part filling, or the heap-held bytes when no part buffer was needed (a small form-encoded body). */
     private void uploadPart() {
-        Future<String> id = uploadId();
         ByteBuffer buffer = part;
-        ByteBuffer body = buffer.duplicate().flip();
+        ByteBuffer body = buffer != null ? buffer.duplicate().flip() : Chunks.view(small);
+        Future<String> id = uploadId(body);
         int length = body.remaining();
         String sum = partDigest == null ? null : Base64.getEncoder().encodeToString(partDigest.digest());
         int number = nextPart++;
         part = null;
+        small = null;
         inFlight++;
         Future<Void> upload = id.compose(uid -> S3BlobSink.call(context, sink.clients().client().uploadPart(b -> {
             b.bucket(sink.bucket()).key(key).uploadId(uid).partNumber(number).contentLength((long) length);
@@ -231,11 +267,12 @@ final class S3Upload implements BlobWriter {
         upload.onComplete(ar -> {
             // A failed call may still be sending the buffer (a timeout does not wait for the socket): never reuse it.
             // Others wait for memory, or this upload needs no more parts: give the buffer back now.
-            if (ar.failed()) {
+            // Heap-held bytes (buffer null) have nothing to give back.
+            if (buffer != null && ar.failed()) {
                 memory.discard(buffer);
-            } else if (memory.hasWaiters() || state != State.OPEN) {
+            } else if (buffer != null && (memory.hasWaiters() || state != State.OPEN || finished)) {
                 memory.release(buffer);
-            } else {
+            } else if (buffer != null) {
                 buffer.clear();
                 spare.push(buffer);
             }
@@ -257,8 +294,7 @@ final class S3Upload implements BlobWriter {
                     "content-addressed blobs need their sha256 (computeHash)")));
         }
         state = State.COMMITTING;
-        Future<Void> stored = uploadId == null ? putWhole(digest) : completeMultipart();
-        return stored
+        return store(digest)
                 .compose(v -> place(digest))
                 .compose(ref -> sink.presign(ref.key()).map(url -> url == null ? ref : S3BlobSink.withUrl(ref, url)))
                 .map(ref -> {
@@ -272,6 +308,44 @@ final class S3Upload implements BlobWriter {
                 });
     }
 
+    /** The bytes under {@link #key}: one PutObject, or the multipart upload completed; once only (finish may have begun it). */
+    private Future<Void> store(BlobDigest digest) {
+        if (stored == null) {
+            stored = uploadId == null ? putWhole(digest) : completeMultipart();
+        }
+        return stored;
+    }
+
+    /**
+     * The file's body ended before its request: content-addressed, the bytes go under the temporary key now (nothing
+     * is visible by hash before commit places them). Template keys: whatever is in a part buffer goes up as the last
+     * part; heap-held small bytes wait for commit's PutObject, since a PutObject would make them visible. Either way
+     * no part buffer stays with this file.
+     */
+    @Override
+    public Future<Void> finish(BlobDigest digest) {
+        if (state != State.OPEN || finished) {
+            return Future.succeededFuture();
+        }
+        finished = true;
+        Future<Void> done;
+        if (byHash && digest.sha256() != null) {
+            done = store(digest);
+        } else {
+            if (part != null && (part.position() > 0 || uploadId == null)) {
+                uploadPart();
+            }
+            done = Future.all(new ArrayList<>(pending)).transform(all -> failure != null || all.failed()
+                    ? Future.<Void>failedFuture(failure != null ? failure : all.cause()) : Future.<Void>succeededFuture());
+        }
+        pending.add(done);
+        return done.onComplete(ar -> {
+            if (state == State.OPEN) {
+                releaseMemory();
+            }
+        });
+    }
+
     /**
      * A body smaller than one part: one PutObject, with the sha256 in metadata and as S3's checksum. Except a
      * form-encoded body: servlet-based stores (s3proxy on Jetty) read a PUT body of that type as form fields,
@@ -279,13 +353,14 @@ final class S3Upload implements BlobWriter {
      * with the (empty-bodied) create call and the bytes in an UploadPart, which carries no such type.
      */
     private Future<Void> putWhole(BlobDigest digest) {
-        if (part != null && part.position() > 0 && isFormEncoded(digest.mime())) {
+        if ((part != null && part.position() > 0 || small != null && small.length() > 0) && isFormEncoded(digest.mime())) {
             return completeMultipart();
         }
         ByteBuffer buffer = part;
-        ByteBuffer body = buffer == null ? ByteBuffer.allocate(0) : buffer.duplicate().flip();
+        ByteBuffer body = buffer != null ? buffer.duplicate().flip() : small != null ? Chunks.view(small) : ByteBuffer.allocate(0);
         int length = body.remaining();
         part = null;
+        small = null;
         mime = digest.mime();
         String sum = checksum && digest.sha256() != null
                 ? Base64.getEncoder().encodeToString(HexFormat.of().parseHex(digest.sha256())) : null;
@@ -307,7 +382,7 @@ final class S3Upload implements BlobWriter {
     }
 
     private Future<Void> completeMultipart() {
-        if (part != null && part.position() > 0) {
+        if (part != null && part.position() > 0 || small != null && small.length() > 0) {
             uploadPart();
         }
         return Future.all(new ArrayList<>(pending)).transform(all -> {

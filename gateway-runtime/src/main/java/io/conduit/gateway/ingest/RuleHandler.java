@@ -156,8 +156,9 @@ public final class RuleHandler {
         ClosingBoundary closing = ClosingBoundary.of(request.getHeader(HttpHeaders.CONTENT_TYPE));
         request.setExpectMultipart(true);
         request.uploadHandler(upload -> {
+            // A finished file gives back its part buffer or descriptor now; it is published with the others at the end.
             Future<Part> part = stage(upload, data, route, sink, limit, upload.filename(), upload.contentType(),
-                    broken.future(), opened, progress);
+                    broken.future(), opened, progress).compose(p -> p.writer().finish(p.digest()).map(p));
             // One failed part fails the request now; the others are aborted rather than read to the end.
             part.onFailure(e -> {
                 ended.tryFail(e);
