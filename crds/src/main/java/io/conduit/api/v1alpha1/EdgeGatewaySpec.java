@@ -8,6 +8,7 @@ import io.conduit.api.Quantities;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
@@ -54,10 +55,14 @@ public record EdgeGatewaySpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    // ruleRefs is a set (what +listType=set would say of a list of strings): no rule twice.
+    @ValidationRule(value = "!has(self.ruleRefs) || self.ruleRefs.all(r, self.ruleRefs.exists_one(s, s.name == r.name"
+            + " && (has(s.namespace) ? s.namespace : '') == (has(r.namespace) ? r.namespace : '')))",
+            message = "ruleRefs names a RouteRule twice")
     public record Tenant(
             @Required @JsonPropertyDescription("A key of the tokens Secret.") String name,
-            @JsonPropertyDescription("RouteRule names (namespace/name, or name in the gateway's namespace) this tenant may call; all when unset.")
-            List<String> rules,
+            @JsonPropertyDescription("RouteRules this tenant may call, e.g. [{name: upload}, {name: ping, namespace: shop}]; all when unset.")
+            List<RouteRuleReference> ruleRefs,
             @Min(1) @JsonPropertyDescription("Requests per second this tenant may make (per replica).") Integer requestsPerSecond,
             @Min(1) Integer burst,
             @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Request body bytes per UTC day (per replica).") String bytesPerDay,
@@ -83,14 +88,18 @@ public record EdgeGatewaySpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    // ruleRefs is a set (what +listType=set would say of a list of strings): no rule twice.
+    @ValidationRule(value = "!has(self.ruleRefs) || self.ruleRefs.all(r, self.ruleRefs.exists_one(s, s.name == r.name"
+            + " && (has(s.namespace) ? s.namespace : '') == (has(r.namespace) ? r.namespace : '')))",
+            message = "ruleRefs names a RouteRule twice")
     public record RateLimit(
             @Required String name,
             @Required RateLimitKey key,
             @Required @Min(1) Integer requestsPerSecond,
             @Min(1) Integer burst,
             @JsonPropertyDescription("Share the bucket across replicas through Redis.") Boolean global,
-            @JsonPropertyDescription("RouteRules this limit applies to (name, or namespace/name); every rule when empty.")
-            List<String> rules) {
+            @JsonPropertyDescription("RouteRules this limit applies to, e.g. [{name: upload}]; every rule when empty.")
+            List<RouteRuleReference> ruleRefs) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
