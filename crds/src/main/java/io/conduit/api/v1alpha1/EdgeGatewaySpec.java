@@ -8,7 +8,6 @@ import io.conduit.api.Quantities;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 import java.util.List;
@@ -55,10 +54,6 @@ public record EdgeGatewaySpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    // ruleRefs is a set (what +listType=set would say of a list of strings): no rule twice.
-    @ValidationRule(value = "!has(self.ruleRefs) || self.ruleRefs.all(r, self.ruleRefs.exists_one(s, s.name == r.name"
-            + " && (has(s.namespace) ? s.namespace : '') == (has(r.namespace) ? r.namespace : '')))",
-            message = "ruleRefs names a RouteRule twice")
     public record Tenant(
             @Required @JsonPropertyDescription("A key of the tokens Secret.") String name,
             @JsonPropertyDescription("RouteRules this tenant may call, e.g. [{name: upload}, {name: ping, namespace: shop}]; all when unset.")
@@ -88,10 +83,6 @@ public record EdgeGatewaySpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    // ruleRefs is a set (what +listType=set would say of a list of strings): no rule twice.
-    @ValidationRule(value = "!has(self.ruleRefs) || self.ruleRefs.all(r, self.ruleRefs.exists_one(s, s.name == r.name"
-            + " && (has(s.namespace) ? s.namespace : '') == (has(r.namespace) ? r.namespace : '')))",
-            message = "ruleRefs names a RouteRule twice")
     public record RateLimit(
             @Required String name,
             @Required RateLimitKey key,

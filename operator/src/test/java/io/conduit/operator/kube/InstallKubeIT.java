@@ -129,16 +129,6 @@ class InstallKubeIT {
                         spec:
                           when: {}
                           send: {queue: {backendRef: {name: q}, queue: jobs}}"""),
-                Arguments.of("ruleRefs names a RouteRule twice", """
-                        kind: EdgeGateway
-                        spec:
-                          auth:
-                            tokensSecretRef: {name: tokens}
-                            tenants: [{name: acme, ruleRefs: [{name: upload}, {name: ping}, {name: upload}]}]"""),
-                Arguments.of("ruleRefs names a RouteRule twice", """
-                        kind: EdgeGateway
-                        spec:
-                          rateLimits: [{name: l, key: ip, requestsPerSecond: 1, ruleRefs: [{name: a, namespace: x}, {name: a, namespace: x}]}]"""),
                 // OpenAPI constraints: enum, pattern, minimum, required.
                 Arguments.of("Unsupported value: \"ftp\"", """
                         kind: BlobBackend
