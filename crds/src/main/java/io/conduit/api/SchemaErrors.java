@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.LocalObjectReference;
+import io.conduit.api.v1alpha1.RouteRuleReference;
 import io.conduit.api.v1alpha1.SecretRef;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import java.util.Arrays;
@@ -14,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 /**
  * Turns a failure to read a document into the API types into one sentence about the field, such as
@@ -31,7 +34,8 @@ public final class SchemaErrors {
     public static String describe(JsonMappingException e, JsonNode doc) {
         if (e instanceof UnrecognizedPropertyException u) {
             String parent = path(e.getPath().subList(0, Math.max(0, e.getPath().size() - 1)));
-            return (parent.isEmpty() ? "" : parent + ": ") + "unknown field '" + u.getPropertyName() + "'";
+            return (parent.isEmpty() ? "" : parent + ": ") + "unknown field '" + u.getPropertyName() + "'"
+                    + renamed(u, doc == null ? null : doc.at(pointer(e)));
         }
         String field = path(e.getPath());
         String where = field.isEmpty() ? "the document" : field;
@@ -52,6 +56,9 @@ public final class SchemaErrors {
         if (type == LocalObjectReference.class || type == SecretRef.class) {
             String name = given != null && given.isValueNode() && !given.asText().isBlank() ? given.asText() : "my-backend";
             return "expected an object such as {name: " + name + "}" + instead;
+        }
+        if (type == RouteRuleReference.class) {
+            return "expected an object such as " + ruleRef(given) + instead;
         }
         if (type.isEnum()) {
             return "expected one of " + Arrays.stream(type.getEnumConstants()).map(c -> wireName((Enum<?>) c))
@@ -79,6 +86,27 @@ public final class SchemaErrors {
             return "expected an object (a mapping of fields)" + instead;
         }
         return "expected a value of another type" + instead;
+    }
+
+    /** The string list {@code rules} of tenants and rate limits became {@code ruleRefs}: say so, in the user's names. */
+    private static String renamed(UnrecognizedPropertyException u, JsonNode given) {
+        Class<?> owner = u.getReferringClass();
+        if (!"rules".equals(u.getPropertyName())
+                || (owner != EdgeGatewaySpec.Tenant.class && owner != EdgeGatewaySpec.RateLimit.class)) {
+            return "";
+        }
+        String example = given != null && given.isArray() && !given.isEmpty()
+                ? StreamSupport.stream(given.spliterator(), false).map(SchemaErrors::ruleRef).collect(Collectors.joining(", "))
+                : "{name: upload}";
+        return "; RouteRules are named by ruleRefs, e.g. ruleRefs: [" + example + "]";
+    }
+
+    /** A RouteRule reference as written, from the old string form ("name" or "namespace/name") when given. */
+    private static String ruleRef(JsonNode given) {
+        String text = given != null && given.isValueNode() && !given.asText().isBlank() ? given.asText() : "upload";
+        int slash = text.indexOf('/');
+        return slash < 0 ? "{name: " + text + "}"
+                : "{name: " + text.substring(slash + 1) + ", namespace: " + text.substring(0, slash) + "}";
     }
 
     private static String shape(JsonNode given) {

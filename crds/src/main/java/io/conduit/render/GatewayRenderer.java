@@ -7,6 +7,7 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.api.v1alpha1.RouteRuleReference;
 import io.conduit.api.v1alpha1.RouteRuleSpec;
 import io.conduit.config.BlobBackendConfig;
 import io.conduit.config.ConfigJson;
@@ -354,12 +355,24 @@ public final class GatewayRenderer {
         if (!tokens.containsKey(t.name())) {
             throw new IllegalArgumentException("auth.tenants." + t.name() + ": the tokens Secret has no key " + t.name());
         }
-        List<String> rules = t.rules() == null ? null : t.rules().stream()
-                .map(r -> r.contains("/") ? r : ns + "/" + r)
-                .toList();
+        List<String> rules = t.ruleRefs() == null ? null : ruleIds(t.ruleRefs(), ns, "auth.tenants." + t.name());
         Integer burst = t.burst() != null ? t.burst() : t.requestsPerSecond();
         return new EdgeConfig.Tenant(t.name(), rules, t.requestsPerSecond(), burst,
                 t.bytesPerDay() == null ? null : Quantities.parseBytes(t.bytesPerDay()), t.maxConcurrentUploads());
+    }
+
+    /** The gateway config keys rules by id (namespace/name); a folder gets the schema's checks here. */
+    private static List<String> ruleIds(List<RouteRuleReference> refs, String namespace, String field) {
+        for (RouteRuleReference ref : refs) {
+            if (ref == null || ref.name() == null || ref.name().isBlank()) {
+                throw new IllegalArgumentException(field + ".ruleRefs: name is required, e.g. {name: upload}");
+            }
+            if (ref.name().contains("/") || (ref.namespace() != null && ref.namespace().contains("/"))) {
+                throw new IllegalArgumentException(field + ".ruleRefs: '" + ref.name()
+                        + "' is not a RouteRule name; another namespace's rule is {name: ..., namespace: ...}");
+            }
+        }
+        return refs.stream().map(ref -> ref.id(namespace)).distinct().toList();
     }
 
     /** An IP address or CIDR of literal digits: a host name here would make every request wait on DNS. */
@@ -376,9 +389,8 @@ public final class GatewayRenderer {
         if (r.requestsPerSecond() < 1 || (r.burst() != null && r.burst() < 1)) {
             throw new IllegalArgumentException("rateLimits." + r.name() + ": requestsPerSecond and burst must be at least 1");
         }
-        List<String> routes = r.rules() == null || r.rules().isEmpty() ? null : r.rules().stream()
-                .map(rule -> rule.contains("/") ? rule : namespace + "/" + rule)
-                .toList();
+        List<String> routes = r.ruleRefs() == null || r.ruleRefs().isEmpty() ? null
+                : ruleIds(r.ruleRefs(), namespace, "rateLimits." + r.name());
         return new EdgeConfig.RateLimit(r.name(), r.key(), r.requestsPerSecond(),
                 r.burst() == null ? r.requestsPerSecond() : r.burst(), Boolean.TRUE.equals(r.global()), routes);
     }

@@ -33,6 +33,21 @@ class SchemaErrorsTest {
     }
 
     @Test
+    void theStringFormOfRuleReferencesSaysWhatToWrite() {
+        assertThat(error(EdgeGateway.class, """
+                spec:
+                  auth:
+                    tokensSecretRef: {name: tokens}
+                    tenants: [{name: acme, rules: [upload, shop/ping]}]
+                """)).isEqualTo("spec.auth.tenants[0]: unknown field 'rules'; RouteRules are named by ruleRefs,"
+                + " e.g. ruleRefs: [{name: upload}, {name: ping, namespace: shop}]");
+        assertThat(error(EdgeGateway.class, "spec: {rateLimits: [{name: l, key: ip, requestsPerSecond: 1, rules: [upload]}]}"))
+                .isEqualTo("spec.rateLimits[0]: unknown field 'rules'; RouteRules are named by ruleRefs, e.g. ruleRefs: [{name: upload}]");
+        assertThat(error(EdgeGateway.class, "spec: {rateLimits: [{name: l, key: ip, requestsPerSecond: 1, ruleRefs: [shop/ping]}]}"))
+                .isEqualTo("spec.rateLimits[0].ruleRefs[0]: expected an object such as {name: ping, namespace: shop}, not 'shop/ping'");
+    }
+
+    @Test
     void enumsListTheirValuesAsWritten() {
         assertThat(error(BlobBackend.class, "spec: {type: S3}"))
                 .isEqualTo("spec.type: expected one of s3, local, not 'S3'");

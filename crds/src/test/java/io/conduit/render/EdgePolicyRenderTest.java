@@ -53,7 +53,7 @@ class EdgePolicyRenderTest {
                 auth:
                   tokensSecretRef: {name: tokens}
                   tenants:
-                    - {name: acme, rules: [orders, other/thing], requestsPerSecond: 5, bytesPerDay: 1Mi, maxConcurrentUploads: 2}
+                    - {name: acme, ruleRefs: [{name: orders}, {name: thing, namespace: other}], requestsPerSecond: 5, bytesPerDay: 1Mi, maxConcurrentUploads: 2}
                 trustedProxies: [10.0.0.0/8, 192.168.1.1]
                 """);
 
@@ -63,6 +63,21 @@ class EdgePolicyRenderTest {
                 new EdgeConfig.Tenant("acme", List.of("shop/orders", "other/thing"), 5, 5, 1L << 20, 2));
         assertThat(edge.trustedProxies()).containsExactly("10.0.0.0/8", "192.168.1.1");
         assertThat(ConfigJson.write(result.config())).doesNotContain("tok-acme", "tok-globex");
+    }
+
+    @Test
+    void aRuleReferenceWithoutANameOrWithASlashIsAProblemAndNothingIsServed() {
+        RenderResult slash = render("""
+                auth: {tokensSecretRef: {name: tokens}, tenants: [{name: acme, ruleRefs: [{name: other/thing}]}]}
+                """);
+        assertThat(slash.problems()).singleElement().matches(p -> p.message().contains(
+                "auth.tenants.acme.ruleRefs: 'other/thing' is not a RouteRule name; another namespace's rule is {name: ..., namespace: ...}"));
+        assertThat(slash.config().routes()).isEmpty();
+
+        RenderResult nameless = render("rateLimits: [{name: l, key: ip, requestsPerSecond: 1, ruleRefs: [{namespace: shop}]}]\n");
+        assertThat(nameless.problems()).singleElement()
+                .matches(p -> p.message().contains("rateLimits.l.ruleRefs: name is required, e.g. {name: upload}"));
+        assertThat(nameless.config().routes()).isEmpty();
     }
 
     @Test

@@ -33,8 +33,8 @@ class EdgeAuthIT {
                 tokensSecretRef: {name: edge-tokens}
                 exemptPaths: [/open/**, /hooks/stripe]
                 tenants:
-                  - {name: globex, rules: [upload, ping]}
-                  - {name: initech, rules: [initech-jobs]}
+                  - {name: globex, ruleRefs: [{name: upload}, {name: ping}]}
+                  - {name: initech, ruleRefs: [{name: initech-jobs}]}
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule

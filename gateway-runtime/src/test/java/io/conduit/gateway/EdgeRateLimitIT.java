@@ -107,7 +107,7 @@ class EdgeRateLimitIT {
     @Test
     void aLimitNarrowedToOneRuleLeavesTheOtherRulesAlone() throws Exception {
         start("""
-                rateLimits: [{name: uploads-only, key: ip, requestsPerSecond: 1, burst: 1, rules: [upload]}]
+                rateLimits: [{name: uploads-only, key: ip, requestsPerSecond: 1, burst: 1, ruleRefs: [{name: upload}]}]
                 """);
 
         assertThat(post("/upload", "x").statusCode()).isEqualTo(201);

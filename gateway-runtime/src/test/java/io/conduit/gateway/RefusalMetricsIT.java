@@ -30,8 +30,8 @@ class RefusalMetricsIT {
                 tokensSecretRef: {name: edge-tokens}
                 tenants:
                   - {name: acme, requestsPerSecond: 1, burst: 1}
-                  - {name: globex, rules: [reports]}
-              rateLimits: [{name: reports-per-route, key: route, requestsPerSecond: 1, burst: 1, rules: [reports]}]
+                  - {name: globex, ruleRefs: [{name: reports}]}
+              rateLimits: [{name: reports-per-route, key: route, requestsPerSecond: 1, burst: 1, ruleRefs: [{name: reports}]}]
             ---
             apiVersion: conduit.io/v1alpha1
             kind: RouteRule

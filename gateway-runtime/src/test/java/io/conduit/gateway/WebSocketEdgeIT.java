@@ -62,7 +62,7 @@ class WebSocketEdgeIT {
               auth:
                 tokensSecretRef: {name: edge-tokens}
                 tenants:
-                  - {name: globex, rules: [other]}
+                  - {name: globex, ruleRefs: [{name: other}]}
             """;
 
     @TempDir

@@ -56,8 +56,8 @@ public record EdgeGatewaySpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Tenant(
             @Required @JsonPropertyDescription("A key of the tokens Secret.") String name,
-            @JsonPropertyDescription("RouteRule names (namespace/name, or name in the gateway's namespace) this tenant may call; all when unset.")
-            List<String> rules,
+            @JsonPropertyDescription("RouteRules this tenant may call, e.g. [{name: upload}, {name: ping, namespace: shop}]; all when unset.")
+            List<RouteRuleReference> ruleRefs,
             @Min(1) @JsonPropertyDescription("Requests per second this tenant may make (per replica).") Integer requestsPerSecond,
             @Min(1) Integer burst,
             @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Request body bytes per UTC day (per replica).") String bytesPerDay,
@@ -89,8 +89,8 @@ public record EdgeGatewaySpec(
             @Required @Min(1) Integer requestsPerSecond,
             @Min(1) Integer burst,
             @JsonPropertyDescription("Share the bucket across replicas through Redis.") Boolean global,
-            @JsonPropertyDescription("RouteRules this limit applies to (name, or namespace/name); every rule when empty.")
-            List<String> rules) {
+            @JsonPropertyDescription("RouteRules this limit applies to, e.g. [{name: upload}]; every rule when empty.")
+            List<RouteRuleReference> ruleRefs) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

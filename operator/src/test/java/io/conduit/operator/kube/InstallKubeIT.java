@@ -143,6 +143,10 @@ class InstallKubeIT {
                         spec:
                           when: {http: {path: upload}}
                           send: {queue: {backendRef: {name: q}, queue: jobs}}"""),
+                Arguments.of("spec.rateLimits[0].ruleRefs[0].name: Invalid value", """
+                        kind: EdgeGateway
+                        spec:
+                          rateLimits: [{name: l, key: ip, requestsPerSecond: 1, ruleRefs: [{name: shop/ping}]}]"""),
                 Arguments.of("spec.replicas: Invalid value: -1", """
                         kind: EdgeGateway
                         spec: {replicas: -1}"""),
