@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Finds an installed program on PATH, then in the usual install dirs (PATH is often trimmed under IDEs and CI runners). */
+/**
+ * Finds an installed program on PATH, then in the usual install dirs (PATH is often trimmed under IDEs and CI runners;
+ * Debian puts daemons such as nats-server and mosquitto in /usr/sbin, which a non-root PATH lacks).
+ */
 final class Executables {
 
-    static final List<Path> USUAL_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"));
+    static final List<Path> USUAL_DIRS = List.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/usr/sbin"));
 
     private Executables() {
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -18,8 +20,21 @@ final class LocalBinaryLocator implements Locator {
     private final LocalCommand command;
     private final BiFunction<String, Integer, URI> uriFor;
     private final Env env;
+    private final List<Path> preferredDirs;
+    private final Duration startTimeout;
 
     LocalBinaryLocator(String name, String program, LocalCommand command, BiFunction<String, Integer, URI> uriFor, Env env) {
+        this(name, program, command, uriFor, env, List.of(), LocalBinaryServer.START_TIMEOUT);
+    }
+
+    /**
+     * @param preferredDirs searched before PATH, for programs whose PATH entry is a wrapper tests cannot use
+     * @param startTimeout  how long the server may take to open its port
+     */
+    LocalBinaryLocator(String name, String program, LocalCommand command, BiFunction<String, Integer, URI> uriFor, Env env,
+            List<Path> preferredDirs, Duration startTimeout) {
+        this.preferredDirs = List.copyOf(preferredDirs);
+        this.startTimeout = startTimeout;
         this.name = name;
         this.program = program;
         this.command = command;
@@ -29,7 +44,9 @@ final class LocalBinaryLocator implements Locator {
 
     @Override
     public Attempt locate() {
-        Optional<Path> binary = Executables.find(program, env);
+        Optional<Path> binary = preferredDirs.stream().map(dir -> dir.resolve(program))
+                .filter(path -> Files.isRegularFile(path) && Files.isExecutable(path)).findFirst()
+                .or(() -> Executables.find(program, env));
         if (binary.isEmpty()) {
             return new Attempt.Missed(program + " is not installed (looked " + Executables.searched() + ")");
         }
@@ -40,7 +57,7 @@ final class LocalBinaryLocator implements Locator {
             try {
                 workDir = Files.createTempDirectory("conduit-" + name + "-");
                 return new Attempt.Found(LocalBinaryServer.start(name, command.build(binary.get(), port, workDir), workDir, port,
-                        uriFor.apply(LocalBinaryServer.HOST, port)));
+                        uriFor.apply(LocalBinaryServer.HOST, port), startTimeout));
             } catch (IOException | RuntimeException e) {
                 lastError = e.getMessage();
                 if (workDir != null) {

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 final class LocalBinaryServer implements TestServer {
 
     static final String HOST = "127.0.0.1";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final String name;
@@ -25,12 +25,14 @@ final class LocalBinaryServer implements TestServer {
     private final Path workDir;
     private final int port;
     private final URI uri;
+    private final Duration startTimeout;
     private final AutoCloseable deleteWorkDir;
     private ManagedProcess process;
     private boolean closed;
 
-    private LocalBinaryServer(String name, List<String> command, Path workDir, int port, URI uri) {
+    private LocalBinaryServer(String name, List<String> command, Path workDir, int port, URI uri, Duration startTimeout) {
         this.name = name;
+        this.startTimeout = startTimeout;
         this.command = List.copyOf(command);
         this.workDir = workDir;
         this.port = port;
@@ -41,7 +43,12 @@ final class LocalBinaryServer implements TestServer {
 
     /** Starts {@code command} in {@code workDir} and waits for {@code port}; on failure cleans up and throws with the output. */
     static LocalBinaryServer start(String name, List<String> command, Path workDir, int port, URI uri) {
-        LocalBinaryServer server = new LocalBinaryServer(name, command, workDir, port, uri);
+        return start(name, command, workDir, port, uri, START_TIMEOUT);
+    }
+
+    /** As above, for servers that take longer than {@link #START_TIMEOUT} to boot (an Erlang VM on a loaded machine). */
+    static LocalBinaryServer start(String name, List<String> command, Path workDir, int port, URI uri, Duration startTimeout) {
+        LocalBinaryServer server = new LocalBinaryServer(name, command, workDir, port, uri, startTimeout);
         try {
             server.start();
             return server;
@@ -105,7 +112,7 @@ final class LocalBinaryServer implements TestServer {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         ManagedProcess started = Processes.start(builder, workDir.resolve(name + ".log"));
         try {
-            started.awaitPort(HOST, port, START_TIMEOUT);
+            started.awaitPort(HOST, port, startTimeout);
         } catch (RuntimeException e) {
             started.close();
             throw e;

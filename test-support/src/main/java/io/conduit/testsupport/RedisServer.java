@@ -1,7 +1,6 @@
 package io.conduit.testsupport;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -55,19 +54,7 @@ public final class RedisServer extends DelegatingTestServer {
 
     /** {@code redis://[user:pass@]host[:port][/db]} or {@code rediss://...}; the URI is handed to clients unchanged. */
     static Endpoint parseUrl(String url) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a URL: " + e.getMessage(), e);
-        }
-        if (!"redis".equalsIgnoreCase(uri.getScheme()) && !"rediss".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("expected redis://host:port or rediss://host:port, got scheme " + uri.getScheme());
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("no host in " + url);
-        }
-        return new Endpoint(uri.getHost(), uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort(), uri);
+        return Endpoint.parse(url, DEFAULT_PORT, "redis", "rediss");
     }
 
     /** Loopback only, no persistence: a throwaway server that can never touch the machine's own Redis (6379). */
@@ -79,15 +66,4 @@ public final class RedisServer extends DelegatingTestServer {
     static URI uri(String host, int port) {
         return Endpoint.uri("redis", host, port);
     }
-
-
-
-
-
-
-
-
-
-
-
 }

@@ -15,6 +15,9 @@ public final class TestServers {
     private static Resolution<KubeCluster> kube;
 
     private static final Shared<S3Server> S3 = new Shared<>(() -> S3Server.locate(Env.system()));
+    private static final Shared<RabbitMqServer> RABBITMQ = new Shared<>(() -> RabbitMqServer.locate(Env.system()));
+    private static final Shared<NatsServer> NATS = new Shared<>(() -> NatsServer.locate(Env.system()));
+    private static final Shared<MqttBroker> MQTT = new Shared<>(() -> MqttBroker.locate(Env.system()));
 
     private TestServers() {
     }
@@ -51,6 +54,36 @@ public final class TestServers {
     /** An S3 server of the caller's own, for fault tests that stop it (close it when done). */
     public static S3Server newS3() {
         return S3Server.locate(Env.system()).get();
+    }
+
+    /** The shared RabbitMQ, running; fault tests that stop it must start it again. */
+    public static RabbitMqServer rabbitmq() {
+        return RABBITMQ.get();
+    }
+
+    /** A RabbitMQ of the caller's own, for tests that would disturb others (close it when done). */
+    public static RabbitMqServer newRabbitmq() {
+        return RabbitMqServer.locate(Env.system()).get();
+    }
+
+    /** The shared NATS server with JetStream, running; fault tests that stop it must start it again. */
+    public static NatsServer nats() {
+        return NATS.get();
+    }
+
+    /** A NATS server of the caller's own, for tests that would disturb others (close it when done). */
+    public static NatsServer newNats() {
+        return NatsServer.locate(Env.system()).get();
+    }
+
+    /** The shared MQTT broker, running; fault tests that stop it must start it again. */
+    public static MqttBroker mqtt() {
+        return MQTT.get();
+    }
+
+    /** An MQTT broker of the caller's own, for tests that would disturb others (close it when done). */
+    public static MqttBroker newMqtt() {
+        return MqttBroker.locate(Env.system()).get();
     }
 
     /**
