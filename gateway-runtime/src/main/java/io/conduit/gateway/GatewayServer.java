@@ -2,14 +2,16 @@ package io.conduit.gateway;
 
 import io.conduit.config.GatewayCredentials;
 import io.conduit.gateway.admin.AdminApi;
+import io.conduit.gateway.blob.mirror.MirrorEvents;
 import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.FolderWatcher;
+import io.conduit.gateway.config.ReloadLog;
 import io.conduit.gateway.config.ResourceConfigLoader;
 import io.conduit.gateway.config.ResourceFolder;
-import io.conduit.gateway.edge.TrafficHandler;
+import io.conduit.gateway.dispatch.TrafficHandler;
+import io.conduit.gateway.edge.EdgeGuard;
 import io.conduit.gateway.edge.drain.Drain;
 import io.conduit.gateway.edge.logging.EventLog;
-import io.conduit.gateway.edge.logging.ReloadLog;
 import io.conduit.gateway.edge.logging.Telemetry;
 import io.conduit.gateway.edge.metrics.Metrics;
 import io.conduit.gateway.replay.RequestRecorder;
@@ -55,7 +57,8 @@ public final class GatewayServer implements AutoCloseable {
             throw new GatewayOptions.UsageException("cannot open the log file " + options.logFile() + ": " + e.getMessage());
         }
         this.vertx = Vertx.vertx();
-        this.active = new ActiveConfig(vertx, new io.conduit.gateway.blob.MirrorEvents() {
+        EdgeGuard guard = new EdgeGuard(vertx);
+        this.active = new ActiveConfig(vertx, new MirrorEvents() {
             @Override
             public void pending(String backend, int count) {
                 metrics.mirrorPending(backend, count);
@@ -70,11 +73,11 @@ public final class GatewayServer implements AutoCloseable {
             public void setAside(String backend, String mirror) {
                 metrics.mirrorCopySetAside(backend, mirror);
             }
-        });
+        }, guard);
         active.onOutcome(new ReloadLog(telemetry));
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
         this.recorder = new RequestRecorder(metrics);
-        this.traffic = new TrafficHandler(vertx, active, telemetry, recorder);
+        this.traffic = new TrafficHandler(vertx, active, guard, telemetry, recorder);
         // Built here, off the event loop: it may write the generated token and look up this host's names.
         this.admin = new AdminApi(active, adminToken(), this::credentials, telemetry.metrics());
     }

@@ -21,7 +21,7 @@ public final class Main {
             return;
         }
         if (args.length > 0 && args[0].equals("spool-requeue")) {
-            System.exit(io.conduit.gateway.queue.SpoolRequeue.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+            System.exit(io.conduit.gateway.queue.spool.SpoolRequeue.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err));
             return;
         }

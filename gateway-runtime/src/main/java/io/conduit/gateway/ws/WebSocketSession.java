@@ -8,11 +8,11 @@ import io.conduit.config.ConfigJson;
 import io.conduit.config.RouteConfig;
 import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.EdgeGuard;
-import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.auth.Caller;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.metrics.Metrics;
+import io.conduit.gateway.errors.GatewayException;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.queue.QueueRef;
@@ -151,7 +151,7 @@ final class WebSocketSession {
         ws.pause();
         metrics.webSocketFrame(rule, "in");
         JsonNode payload = body(bytes, binary);
-        Future<QueueRef> queued = admit.guard().admitMessage(upgrade, live, found.route(), admit.caller(), bytes.length())
+        Future<QueueRef> queued = admit.guard().admitMessage(upgrade, live.edge(), found.route(), admit.caller(), bytes.length())
                 .onFailure(admit.refused()::accept)
                 .compose(admission -> rules.enqueueMessage(upgrade, exchange, live, found, MessagePayload.of(payload), messageId)
                         .onComplete(done -> admission.finish(bytes.length())));

@@ -3,7 +3,7 @@ package io.conduit.gateway.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.GatewayException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
