@@ -31,14 +31,14 @@ public final class LuaScript {
         this.sha1 = sha1(source);
     }
 
-    /** A script shipped next to this class, e.g. {@code bullmq-add.lua}. */
-    /** A script given as text, e.g. one shipped next to another package's class. */
+    /** A script given as text. */
     public static LuaScript of(String name, String source) {
         return new LuaScript(name, source);
     }
 
-    public static LuaScript resource(String file) {
-        try (InputStream in = LuaScript.class.getResourceAsStream(file)) {
+    /** A script shipped next to {@code owner}, the class that runs it, e.g. {@code bullmq-add.lua}. */
+    public static LuaScript resource(Class<?> owner, String file) {
+        try (InputStream in = owner.getResourceAsStream(file)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + file);
             }

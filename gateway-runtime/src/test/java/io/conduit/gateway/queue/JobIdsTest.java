@@ -16,7 +16,7 @@ class JobIdsTest {
     @Test
     void theAddScriptRefusesExactlyTheNamesTheGatewayReserves() throws Exception {
         String script;
-        try (InputStream in = JobIds.class.getResourceAsStream("bullmq-add.lua")) {
+        try (InputStream in = JobIds.class.getResourceAsStream("redis/bullmq-add.lua")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String table = script.substring(script.indexOf("local reserved = {"), script.indexOf("}", script.indexOf("local reserved = {")));

@@ -28,8 +28,8 @@ import java.util.List;
  */
 public final class BullmqQueueSink implements QueueSink {
     public static final String BACKEND = "bullmq";
-    private static final LuaScript ADD = LuaScript.resource("bullmq-add.lua");
-    private static final LuaScript STATUS = LuaScript.resource("bullmq-status.lua");
+    private static final LuaScript ADD = LuaScript.resource(BullmqQueueSink.class, "bullmq-add.lua");
+    private static final LuaScript STATUS = LuaScript.resource(BullmqQueueSink.class, "bullmq-status.lua");
 
     private final Vertx vertx;
     private final String name;

@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  */
 public final class StreamsQueueSink implements QueueSink {
     public static final String BACKEND = "redis-streams";
-    private static final LuaScript ADD = LuaScript.resource("streams-add.lua");
-    private static final LuaScript STATUS = LuaScript.resource("streams-status.lua");
+    private static final LuaScript ADD = LuaScript.resource(StreamsQueueSink.class, "streams-add.lua");
+    private static final LuaScript STATUS = LuaScript.resource(StreamsQueueSink.class, "streams-status.lua");
     private static final Pattern ENTRY_ID = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
 
     private final Vertx vertx;
