@@ -146,11 +146,11 @@ public final class KafkaQueueSink implements QueueSink {
         String recordKey = message.options() != null && message.options().key() != null && !message.options().key().isEmpty()
                 ? message.options().key() : jobId;
         RecordHeaders headers = new RecordHeaders();
-        header(headers, "contentType", message.contentType());
-        header(headers, "requestId", message.requestId());
-        header(headers, "tenant", message.tenant());
-        header(headers, "traceparent", message.traceparent());
-        header(headers, "tracestate", message.tracestate());
+        header(headers, "contentType", message.origin().contentType());
+        header(headers, "requestId", message.origin().requestId());
+        header(headers, "tenant", message.origin().tenant());
+        header(headers, "traceparent", message.origin().traceparent());
+        header(headers, "tracestate", message.origin().tracestate());
         header(headers, "jobId", jobId);
         header(headers, "name", message.jobName());
         if (message.options() != null && !message.options().equals(JobOptions.NONE)) {

@@ -68,8 +68,8 @@ record BullmqJob(String customId, String name, String data, String opts, long de
         if (customId != null) {
             opts.put("jobId", customId);
         }
-        if (message.traceparent() != null) {
-            opts.put("tm", telemetryMetadata(message.traceparent(), message.tracestate()));
+        if (message.origin().traceparent() != null) {
+            opts.put("tm", telemetryMetadata(message.origin().traceparent(), message.origin().tracestate()));
         }
         String data = message.payload().isNull() ? "{}" : message.payload().json();
         return new BullmqJob(customId, message.jobName(), data, ConfigJson.write(opts), delay, priority, lifo);

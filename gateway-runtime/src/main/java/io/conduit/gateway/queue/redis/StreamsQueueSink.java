@@ -92,11 +92,11 @@ public final class StreamsQueueSink implements QueueSink {
         fields.add(message.payload().json());
         add(fields, "name", message.jobName());
         add(fields, "jobId", jobId);
-        add(fields, "requestId", message.requestId());
-        add(fields, "contentType", message.contentType());
-        add(fields, "tenant", message.tenant());
-        add(fields, "traceparent", message.traceparent());
-        add(fields, "tracestate", message.tracestate());
+        add(fields, "requestId", message.origin().requestId());
+        add(fields, "contentType", message.origin().contentType());
+        add(fields, "tenant", message.origin().tenant());
+        add(fields, "traceparent", message.origin().traceparent());
+        add(fields, "tracestate", message.origin().tracestate());
         add(fields, "timestamp", Long.toString(timestamp));
         if (message.options() != null && !message.options().equals(JobOptions.NONE)) {
             add(fields, "options", ConfigJson.write(message.options()));

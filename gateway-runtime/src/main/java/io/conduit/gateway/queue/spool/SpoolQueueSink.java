@@ -101,12 +101,12 @@ public final class SpoolQueueSink implements QueueSink {
                 .put("queue", message.queue())
                 .put("name", message.jobName())
                 .put("timestamp", now.toEpochMilli())
-                .put("requestId", message.requestId())
-                .put("contentType", message.contentType())
-                .put("tenant", message.tenant())
-                .put("traceparent", message.traceparent());
-        if (message.tracestate() != null) {
-            json.put("tracestate", message.tracestate());
+                .put("requestId", message.origin().requestId())
+                .put("contentType", message.origin().contentType())
+                .put("tenant", message.origin().tenant())
+                .put("traceparent", message.origin().traceparent());
+        if (message.origin().tracestate() != null) {
+            json.put("tracestate", message.origin().tracestate());
         }
         json.putRawValue("message", new RawValue(message.payload().json()));
         json.set("options", ConfigJson.MAPPER.valueToTree(message.options()));

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class KafkaQueueSinkTest {
     static QueueMessage message(JobOptions options, String tenant) throws Exception {
-        return new QueueMessage("orders", "o-1", "order", ConfigJson.MAPPER.readTree("{\"a\": 1}"), options, "req-1",
-                "application/json", tenant, null, IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000));
+        return new QueueMessage("orders", "o-1", "order", ConfigJson.MAPPER.readTree("{\"a\": 1}"), options,
+                new QueueMessage.Origin("req-1", "application/json", tenant, null, null), IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000));
     }
 
     @Test
@@ -45,7 +45,7 @@ class KafkaQueueSinkTest {
     void theW3cTraceContextTravelsAsHeaders() throws Exception {
         String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         QueueMessage traced = new QueueMessage("orders", "o-1", "order", ConfigJson.MAPPER.readTree("{}"), JobOptions.NONE,
-                "req-1", "application/json", null, parent, "vendor=abc",
+                new QueueMessage.Origin("req-1", "application/json", null, parent, "vendor=abc"),
                 IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000));
         ProducerRecord<String, byte[]> record = KafkaQueueSink.record("orders", "o-1", traced);
         assertThat(new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(parent);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The job hash fields written for a message, as Node's Queue.add writes them. */
 class BullmqJobTest {
     static QueueMessage message(String jobId, JsonNode payload, JobOptions options) {
-        return new QueueMessage("q", jobId, "send", payload, options, "r", "application/json", null, null,
+        return new QueueMessage("q", jobId, "send", payload, options, new QueueMessage.Origin("r", "application/json", null, null, null),
                 IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000));
     }
 
@@ -93,8 +93,8 @@ class BullmqJobTest {
     @Test
     void theTraceContextIsBullmqsTelemetryMetadata() throws Exception {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        QueueMessage traced = new QueueMessage("q", null, "send", NullNode.instance, JobOptions.NONE, "r", "application/json",
-                null, traceparent, "vendor=1", IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000));
+        QueueMessage traced = new QueueMessage("q", null, "send", NullNode.instance, JobOptions.NONE,
+                new QueueMessage.Origin("r", "application/json", null, traceparent, "vendor=1"), IdempotencyKey.forRetries(System.currentTimeMillis() + 30_000));
 
         JsonNode opts = opts(BullmqJob.of(traced));
 

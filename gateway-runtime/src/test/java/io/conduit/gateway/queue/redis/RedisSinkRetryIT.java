@@ -76,7 +76,7 @@ class RedisSinkRetryIT {
 
     static QueueMessage message(String queue, String jobId, IdempotencyKey key) {
         return new QueueMessage(queue, jobId, queue, JsonNodeFactory.instance.objectNode().put("n", 1), JobOptions.NONE,
-                "req-1", "application/json", null, null, key);
+                new QueueMessage.Origin("req-1", "application/json", null, null, null), key);
     }
 
     @Test
