@@ -8,10 +8,13 @@ import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.mirror.MirrorEvents;
 import io.conduit.gateway.edge.EdgeGuard;
+import io.conduit.gateway.edge.Responses;
+import io.conduit.gateway.errors.ErrorCode;
 import io.conduit.gateway.queue.QueueSink;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,6 +73,18 @@ public final class ActiveConfig {
                 return live;
             }
         }
+    }
+
+    /**
+     * As {@link #acquire()}, for a request that cannot run without a config: while none is loaded, it is
+     * answered 503 here and null returned.
+     */
+    public LiveConfig acquireOrRefuse(HttpServerRequest request) {
+        LiveConfig live = acquire();
+        if (live == null) {
+            Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
+        }
+        return live;
     }
 
     /** Tells {@code listener} of every load and push (metrics and the JSON log listen). */

@@ -104,9 +104,8 @@ public final class TrafficHandler implements Handler<HttpServerRequest> {
             webSockets.handle(request, exchange, active);
             return;
         }
-        LiveConfig live = active.acquire();
+        LiveConfig live = active.acquireOrRefuse(request);
         if (live == null) {
-            Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
             exchange.finish();
             return;
         }

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -74,7 +75,7 @@ final class BodyReader {
                     return MessagePayload.parse(buffer.getBytes());
                 } catch (JsonProcessingException e) {
                     throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON: " + e.getOriginalMessage());
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON (not UTF-8)");
                 }
             }

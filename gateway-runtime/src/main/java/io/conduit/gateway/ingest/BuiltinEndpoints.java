@@ -1,5 +1,6 @@
 package io.conduit.gateway.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.gateway.blob.BlobRef;
 import io.conduit.gateway.blob.StoredBlob;
@@ -97,7 +98,7 @@ public final class BuiltinEndpoints {
             }
             BlobRef ref = found.get().ref();
             return sink.get().locations(ref).map(locations -> {
-                var json = ConfigJson.MAPPER.<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(ref);
+                var json = ConfigJson.MAPPER.<ObjectNode>valueToTree(ref);
                 json.set("locations", ConfigJson.MAPPER.valueToTree(locations));
                 Responses.json(request, 200, json);
                 return null;

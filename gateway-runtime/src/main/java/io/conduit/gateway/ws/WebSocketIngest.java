@@ -47,9 +47,8 @@ public final class WebSocketIngest {
             exchange.finish();
             return;
         }
-        LiveConfig live = active.acquire();
+        LiveConfig live = active.acquireOrRefuse(request);
         if (live == null) {
-            Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
             exchange.finish();
             return;
         }

@@ -17,6 +17,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -75,7 +77,7 @@ public final class LocalBlobSink implements BlobSink {
 
     /** A blobRef's {@code path}: under the backend's root, so clients never learn the server's file system layout. */
     private String relative(Path file) {
-        return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        return root.relativize(file).toString().replace(File.separatorChar, '/');
     }
 
     @Override
@@ -118,7 +120,7 @@ public final class LocalBlobSink implements BlobSink {
                 }
 
                 @Override
-                public Future<Void> copyTo(io.vertx.core.streams.WriteStream<Buffer> target) {
+                public Future<Void> copyTo(WriteStream<Buffer> target) {
                     return vertx.fileSystem().open(data.toString(), new OpenOptions().setRead(true))
                             .compose(f -> f.pipeTo(target).eventually(f::close));
                 }

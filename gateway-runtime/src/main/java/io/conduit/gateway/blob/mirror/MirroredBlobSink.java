@@ -8,8 +8,11 @@ import io.conduit.gateway.blob.BlobSink;
 import io.conduit.gateway.blob.BlobWriter;
 import io.conduit.gateway.blob.StoredBlob;
 import io.conduit.gateway.blob.s3.S3BlobSink;
+import io.conduit.gateway.errors.GatewayException;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +125,7 @@ public final class MirroredBlobSink implements BlobSink {
         }
 
         @Override
-        public Future<Void> write(io.vertx.core.buffer.Buffer chunk) {
+        public Future<Void> write(Buffer chunk) {
             return inner.write(chunk);
         }
 
@@ -132,7 +135,7 @@ public final class MirroredBlobSink implements BlobSink {
         }
 
         @Override
-        public void drainHandler(io.vertx.core.Handler<Void> handler) {
+        public void drainHandler(Handler<Void> handler) {
             inner.drainHandler(handler);
         }
 
@@ -145,7 +148,7 @@ public final class MirroredBlobSink implements BlobSink {
         public Future<BlobRef> commit(BlobDigest digest) {
             // The blob stays in the primary; without the record its copies would be lost, so no 2xx.
             return inner.commit(digest).compose(ref -> queue.enqueue(ref, mirrorNames)
-                    .recover(e -> Future.failedFuture(io.conduit.gateway.errors.GatewayException.unavailable(
+                    .recover(e -> Future.failedFuture(GatewayException.unavailable(
                             "cannot record the mirror copies of blob " + ref.blobId() + ": " + e.getMessage(), e)))
                     .map(ref));
         }

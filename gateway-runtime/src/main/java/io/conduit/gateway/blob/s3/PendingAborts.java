@@ -3,6 +3,7 @@ package io.conduit.gateway.blob.s3;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.conduit.config.ConfigJson;
 import io.conduit.gateway.storage.DurableFiles;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -123,7 +124,7 @@ final class PendingAborts {
     /** Aborts the upload (or, id unknown, every upload under its key started before the record); gone counts as done. */
     private Future<Void> abort(Entry entry) {
         var client = sink.clients().client();
-        io.vertx.core.Context context = vertx.getOrCreateContext();
+        Context context = vertx.getOrCreateContext();
         if (entry.uploadId() != null) {
             return abortOne(context, entry.bucket(), entry.key(), entry.uploadId());
         }
@@ -139,7 +140,7 @@ final class PendingAborts {
                 });
     }
 
-    private Future<Void> abortOne(io.vertx.core.Context context, String bucket, String key, String uploadId) {
+    private Future<Void> abortOne(Context context, String bucket, String key, String uploadId) {
         return S3BlobSink.call(context, sink.clients().client().abortMultipartUpload(b -> b.bucket(bucket).key(key)
                         .uploadId(uploadId))).<Void>mapEmpty()
                 .recover(e -> S3BlobSink.isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));

@@ -21,10 +21,13 @@ import io.conduit.template.Scope;
 import io.conduit.template.StringTemplate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -34,6 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -72,7 +77,7 @@ public final class S3BlobSink implements BlobSink {
 
     /** {@code abortsFolder}: where multipart uploads still to abort are recorded; null keeps no record. */
     public S3BlobSink(Vertx vertx, BlobBackendConfig config, Map<String, String> credentials, Duration callTimeout,
-                      java.nio.file.Path abortsFolder) {
+                      Path abortsFolder) {
         this.vertx = vertx;
         this.name = config.name();
         this.config = config;
@@ -244,7 +249,7 @@ public final class S3BlobSink implements BlobSink {
                 }
 
                 @Override
-                public Future<Void> copyTo(io.vertx.core.streams.WriteStream<io.vertx.core.buffer.Buffer> target) {
+                public Future<Void> copyTo(WriteStream<Buffer> target) {
                     return S3Download.copy(S3BlobSink.this, ref.key(), ref.size(), target);
                 }
             });
@@ -306,7 +311,7 @@ public final class S3BlobSink implements BlobSink {
 
     static Throwable unwrap(Throwable e) {
         Throwable t = e;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
             t = t.getCause();
         }

@@ -4,6 +4,7 @@ import io.conduit.config.BlobBackendConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -29,7 +30,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public record S3Clients(S3AsyncClient client, S3Presigner presigner) implements AutoCloseable {
     /** Every call (with its retries) fits in the request deadline; 4 attempts, exponential backoff with jitter. */
     static final int ATTEMPTS = 4;
-    private static final java.util.Set<String> BYTE_CARRYING = java.util.Set.of("PutObject", "UploadPart");
+    private static final Set<String> BYTE_CARRYING = Set.of("PutObject", "UploadPart");
     private static final int IO_THREADS = 2;
     private static final int MAX_CONNECTIONS = 64;
 

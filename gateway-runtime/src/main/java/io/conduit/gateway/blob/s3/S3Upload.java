@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -514,7 +515,7 @@ final class S3Upload implements BlobWriter {
     }
 
     static boolean isFormEncoded(String mime) {
-        return mime != null && mime.toLowerCase(java.util.Locale.ROOT).strip().startsWith("application/x-www-form-urlencoded");
+        return mime != null && mime.toLowerCase(Locale.ROOT).strip().startsWith("application/x-www-form-urlencoded");
     }
 
     private static String mimeOf(String declared, ByteBuffer head) {

@@ -1,5 +1,8 @@
 package io.conduit.gateway.edge.limits;
 
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+
 /**
  * Body bytes a request has delivered so far, read by the request-timeout check: a client must keep
  * the body moving at a minimum rate, so a slowloris trickle cannot hold a request open forever,
@@ -7,17 +10,17 @@ package io.conduit.gateway.edge.limits;
  */
 public final class BodyProgress {
     private long bytes;
-    private io.vertx.core.Handler<Throwable> onCancel = e -> { };
+    private Handler<Throwable> onCancel = e -> { };
     private Throwable cancelled;
-    private io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap;
-    private io.vertx.core.Handler<io.vertx.core.buffer.Buffer> rawTap;
+    private Handler<Buffer> tap;
+    private Handler<Buffer> rawTap;
 
     public void add(long n) {
         bytes += n;
     }
 
     /** A chunk of the body as it is read: counted, and shown to the tap (the request recorder) if there is one. */
-    public void add(io.vertx.core.buffer.Buffer chunk) {
+    public void add(Buffer chunk) {
         bytes += chunk.length();
         if (tap != null) {
             tap.handle(chunk);
@@ -25,7 +28,7 @@ public final class BodyProgress {
     }
 
     /** Sees every body chunk read from here on (the chunks must not be changed). */
-    public void tap(io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap) {
+    public void tap(Handler<Buffer> tap) {
         this.tap = tap;
     }
 
@@ -33,14 +36,14 @@ public final class BodyProgress {
      * A chunk of a body that is counted elsewhere as it is decoded (a multipart body: its file parts go
      * through {@link #add}): the raw bytes, framing included, shown to the raw tap only.
      */
-    public void raw(io.vertx.core.buffer.Buffer chunk) {
+    public void raw(Buffer chunk) {
         if (rawTap != null) {
             rawTap.handle(chunk);
         }
     }
 
     /** Sees every raw chunk of a body decoded apart from its framing (see {@link #raw}). */
-    public void tapRaw(io.vertx.core.Handler<io.vertx.core.buffer.Buffer> tap) {
+    public void tapRaw(Handler<Buffer> tap) {
         this.rawTap = tap;
     }
 
@@ -49,7 +52,7 @@ public final class BodyProgress {
     }
 
     /** Who stops reading the body when the request is given up on (the one place that answers). */
-    public void onCancel(io.vertx.core.Handler<Throwable> handler) {
+    public void onCancel(Handler<Throwable> handler) {
         onCancel = handler;
         if (cancelled != null) {
             handler.handle(cancelled);

@@ -11,7 +11,6 @@ import io.conduit.gateway.queue.JobIds;
 import io.conduit.gateway.queue.JobStatus;
 import io.conduit.gateway.queue.QueueMessage;
 import io.conduit.gateway.queue.QueueRef;
-import io.conduit.gateway.queue.QueueSink;
 import io.conduit.gateway.redis.LuaScript;
 import io.conduit.gateway.redis.RedisCalls;
 import io.conduit.gateway.redis.RedisConnection;
@@ -26,28 +25,13 @@ import java.util.List;
  * prioritized or delayed), wakes blocked workers through the marker, emits the events, and keeps the
  * idempotency record, all in one atomic step. See docs/design-notes.md for the layout.
  */
-public final class BullmqQueueSink implements QueueSink {
+public final class BullmqQueueSink extends RedisQueueSink {
     public static final String BACKEND = "bullmq";
     private static final LuaScript ADD = LuaScript.resource(BullmqQueueSink.class, "bullmq-add.lua");
     private static final LuaScript STATUS = LuaScript.resource(BullmqQueueSink.class, "bullmq-status.lua");
 
-    private final Vertx vertx;
-    private final String name;
-    private final String prefix;
-    private final long idempotencyTtlMillis;
-    private final RedisConnection redis;
-
     public BullmqQueueSink(Vertx vertx, String name, String prefix, long idempotencyTtlMillis, RedisConnection redis) {
-        this.vertx = vertx;
-        this.name = name;
-        this.prefix = prefix;
-        this.idempotencyTtlMillis = idempotencyTtlMillis;
-        this.redis = redis;
-    }
-
-    @Override
-    public String name() {
-        return name;
+        super(vertx, name, prefix, idempotencyTtlMillis, redis);
     }
 
     @Override
@@ -119,10 +103,5 @@ public final class BullmqQueueSink implements QueueSink {
         } catch (Exception notJson) {
             return TextNode.valueOf(text);
         }
-    }
-
-    @Override
-    public void close() {
-        redis.close();
     }
 }

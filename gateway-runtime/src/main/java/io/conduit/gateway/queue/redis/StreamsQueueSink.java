@@ -8,7 +8,6 @@ import io.conduit.gateway.queue.JobOptions;
 import io.conduit.gateway.queue.JobStatus;
 import io.conduit.gateway.queue.QueueMessage;
 import io.conduit.gateway.queue.QueueRef;
-import io.conduit.gateway.queue.QueueSink;
 import io.conduit.gateway.redis.LuaScript;
 import io.conduit.gateway.redis.RedisCalls;
 import io.conduit.gateway.redis.RedisConnection;
@@ -27,32 +26,18 @@ import java.util.regex.Pattern;
  * {@code traceparent}, {@code tracestate}, {@code options}. The entry id is the queueRef's {@code messageId}, and its
  * {@code jobId} unless the rule or client chose one.
  */
-public final class StreamsQueueSink implements QueueSink {
+public final class StreamsQueueSink extends RedisQueueSink {
     public static final String BACKEND = "redis-streams";
     private static final LuaScript ADD = LuaScript.resource(StreamsQueueSink.class, "streams-add.lua");
     private static final LuaScript STATUS = LuaScript.resource(StreamsQueueSink.class, "streams-status.lua");
     private static final Pattern ENTRY_ID = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
 
-    private final Vertx vertx;
-    private final String name;
-    private final String prefix;
     private final Long maxLen;
-    private final long idempotencyTtlMillis;
-    private final RedisConnection redis;
 
     public StreamsQueueSink(Vertx vertx, String name, String prefix, Long maxLen, long idempotencyTtlMillis,
                             RedisConnection redis) {
-        this.vertx = vertx;
-        this.name = name;
-        this.prefix = prefix;
+        super(vertx, name, prefix, idempotencyTtlMillis, redis);
         this.maxLen = maxLen;
-        this.idempotencyTtlMillis = idempotencyTtlMillis;
-        this.redis = redis;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -180,10 +165,5 @@ public final class StreamsQueueSink implements QueueSink {
         String[] y = b.split("-");
         int c = Long.compareUnsigned(Long.parseUnsignedLong(x[0]), Long.parseUnsignedLong(y[0]));
         return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(x[1]), Long.parseUnsignedLong(y[1]));
-    }
-
-    @Override
-    public void close() {
-        redis.close();
     }
 }
