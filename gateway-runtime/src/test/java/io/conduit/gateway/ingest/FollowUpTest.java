@@ -10,25 +10,15 @@ import io.conduit.gateway.errors.ErrorCode;
 import io.conduit.gateway.errors.GatewayException;
 import io.conduit.gateway.queue.QueueMessage;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The follow-up step: the envelope, else its dead letter, else a 503 that says the data is stored. */
 class FollowUpTest {
     private static final QueueBackendConfig.JobDefaults NO_DEAD_LETTER =
             new QueueBackendConfig.JobDefaults(null, null, null, null, false, "-dlq");
-    private static StepHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = new StepHarness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    static final StepHarness harness = new StepHarness();
 
     private static JsonNode envelope() {
         return JsonNodeFactory.instance.objectNode().put("blobId", "b-1");

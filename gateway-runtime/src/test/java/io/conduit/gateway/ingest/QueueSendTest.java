@@ -8,23 +8,13 @@ import io.conduit.gateway.errors.GatewayException;
 import io.conduit.gateway.queue.QueueMessage;
 import io.conduit.gateway.queue.QueueRef;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** "Build a message and send it with retries", the one helper every queue write of a rule goes through. */
 class QueueSendTest {
-    private static StepHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = new StepHarness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    static final StepHarness harness = new StepHarness();
 
     private static QueueRef send(RecordingQueueSink sink) throws Throwable {
         QueueSend send = new QueueSend(harness.vertx);

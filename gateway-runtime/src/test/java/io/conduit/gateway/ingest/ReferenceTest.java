@@ -10,23 +10,13 @@ import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.queue.QueueRef;
 import io.vertx.core.Future;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The reference step: what a rule without a respond body answers, from what the write produced. */
 class ReferenceTest {
-    private static StepHarness harness;
-
-    @BeforeAll
-    static void start() throws Exception {
-        harness = new StepHarness();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        harness.close();
-    }
+    @RegisterExtension
+    static final StepHarness harness = new StepHarness();
 
     private static BlobRef blob(String id) {
         return new BlobRef(id, "local", "files", "abc", 3, "text/plain", null, null, "/data/" + id, null, "a.txt");

@@ -15,22 +15,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs one step of a rule inside a real request (a Vert.x server on a free port and one client call), so
  * the step has the {@link RequestData} and {@link Exchange} it has in the gateway; the step's sinks are
- * the test's own.
+ * the test's own. A test class registers one ({@code @RegisterExtension}): it starts before the class's
+ * tests and stops after them.
  */
-final class StepHarness implements AutoCloseable {
-    final Vertx vertx = Vertx.vertx();
+final class StepHarness implements BeforeAllCallback, AfterAllCallback {
+    Vertx vertx;
     final Metrics metrics = new Metrics();
-    private final Telemetry telemetry;
-    private final HttpServer server;
-    private final HttpClient client;
+    private Telemetry telemetry;
+    private HttpServer server;
+    private HttpClient client;
     private volatile Function<RequestData, Future<?>> step;
     private volatile CompletableFuture<Object> result;
 
-    StepHarness() throws Exception {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        vertx = Vertx.vertx();
         telemetry = new Telemetry(metrics, EventLog.open(null, metrics));
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -71,7 +77,7 @@ final class StepHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterAll(ExtensionContext context) throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 }
