@@ -1,6 +1,9 @@
 package io.conduit.gateway;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** Command-line settings of a gateway process. */
 public record GatewayOptions(
@@ -14,11 +17,11 @@ public record GatewayOptions(
         Path renderedConfig,
         Path credentialsFile,
         Path logFile,
-        java.time.Duration drainGrace,
+        Duration drainGrace,
         int eventLoops) {
 
     /** How long a SIGTERM waits for requests in flight by default (Kubernetes allows 30 s before SIGKILL). */
-    public static final java.time.Duration DEFAULT_DRAIN_GRACE = java.time.Duration.ofSeconds(25);
+    public static final Duration DEFAULT_DRAIN_GRACE = Duration.ofSeconds(25);
 
     /** Event loops serving traffic when not given: one per core, as Vert.x servers scale. */
     public static int defaultEventLoops() {
@@ -28,7 +31,7 @@ public record GatewayOptions(
     /** Options serving traffic on one event loop per core. */
     public GatewayOptions(Path configDir, String host, int port, String adminHost, int adminPort, String gatewayName,
                           String adminToken, Path renderedConfig, Path credentialsFile, Path logFile,
-                          java.time.Duration drainGrace) {
+                          Duration drainGrace) {
         this(configDir, host, port, adminHost, adminPort, gatewayName, adminToken, renderedConfig, credentialsFile, logFile,
                 drainGrace, defaultEventLoops());
     }
@@ -70,7 +73,7 @@ public record GatewayOptions(
         Path rendered = null;
         Path credentials = null;
         Path log = null;
-        java.time.Duration grace = DEFAULT_DRAIN_GRACE;
+        Duration grace = DEFAULT_DRAIN_GRACE;
         int eventLoops = defaultEventLoops();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -113,13 +116,13 @@ public record GatewayOptions(
         }
     }
 
-    private static java.time.Duration seconds(String text, String option) {
+    private static Duration seconds(String text, String option) {
         try {
             double s = Double.parseDouble(text.endsWith("s") ? text.substring(0, text.length() - 1) : text);
             if (s < 0 || s > 3600 || Double.isNaN(s)) {
                 throw new NumberFormatException();
             }
-            return java.time.Duration.ofMillis(Math.round(s * 1000));
+            return Duration.ofMillis(Math.round(s * 1000));
         } catch (NumberFormatException e) {
             throw new UsageException(option + " takes seconds between 0 and 3600, not '" + text + "'");
         }
@@ -146,8 +149,8 @@ public record GatewayOptions(
 
     private static String readToken(Path file) {
         try {
-            return java.nio.file.Files.readString(file).trim();
-        } catch (java.io.IOException e) {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
             throw new UsageException("cannot read admin token file " + file + ": " + e.getMessage());
         }
     }

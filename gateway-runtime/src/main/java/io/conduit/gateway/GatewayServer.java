@@ -1,27 +1,42 @@
 package io.conduit.gateway;
 
+import io.conduit.config.EdgeConfig;
 import io.conduit.config.GatewayCredentials;
 import io.conduit.gateway.admin.AdminApi;
+import io.conduit.gateway.admin.AdminToken;
+import io.conduit.gateway.blob.mirror.MirrorEvents;
 import io.conduit.gateway.config.ActiveConfig;
+import io.conduit.gateway.config.ConfigProblem;
 import io.conduit.gateway.config.FolderWatcher;
+import io.conduit.gateway.config.ReloadLog;
 import io.conduit.gateway.config.ResourceConfigLoader;
 import io.conduit.gateway.config.ResourceFolder;
-import io.conduit.gateway.edge.TrafficHandler;
+import io.conduit.gateway.dispatch.TrafficHandler;
+import io.conduit.gateway.edge.EdgeGuard;
+import io.conduit.gateway.edge.InvalidRequests;
 import io.conduit.gateway.edge.drain.Drain;
+import io.conduit.gateway.edge.limits.HeaderDeadline;
 import io.conduit.gateway.edge.logging.EventLog;
-import io.conduit.gateway.edge.logging.ReloadLog;
 import io.conduit.gateway.edge.logging.Telemetry;
 import io.conduit.gateway.edge.metrics.Metrics;
 import io.conduit.gateway.replay.RequestRecorder;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +55,11 @@ public final class GatewayServer implements AutoCloseable {
     private final Telemetry telemetry;
     private final RequestRecorder recorder;
     /** One traffic server per event loop, all on the same port (Vert.x spreads the connections). */
-    private final java.util.List<HttpServer> trafficServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<HttpServer> trafficServers = new CopyOnWriteArrayList<>();
     private HttpServer adminServer;
-    private volatile io.conduit.gateway.admin.AdminToken generatedAdminToken;
+    private volatile AdminToken generatedAdminToken;
     private final AdminApi admin;
-    private final java.util.List<FolderWatcher> watchers = new java.util.ArrayList<>();
+    private final List<FolderWatcher> watchers = new ArrayList<>();
 
     public GatewayServer(GatewayOptions options) {
         this.options = options;
@@ -55,7 +70,8 @@ public final class GatewayServer implements AutoCloseable {
             throw new GatewayOptions.UsageException("cannot open the log file " + options.logFile() + ": " + e.getMessage());
         }
         this.vertx = Vertx.vertx();
-        this.active = new ActiveConfig(vertx, new io.conduit.gateway.blob.MirrorEvents() {
+        EdgeGuard guard = new EdgeGuard(vertx);
+        this.active = new ActiveConfig(vertx, new MirrorEvents() {
             @Override
             public void pending(String backend, int count) {
                 metrics.mirrorPending(backend, count);
@@ -70,13 +86,13 @@ public final class GatewayServer implements AutoCloseable {
             public void setAside(String backend, String mirror) {
                 metrics.mirrorCopySetAside(backend, mirror);
             }
-        });
+        }, guard);
         active.onOutcome(new ReloadLog(telemetry));
         this.loader = new ResourceConfigLoader(vertx, active, options.gatewayName());
         this.recorder = new RequestRecorder(metrics);
-        this.traffic = new TrafficHandler(vertx, active, telemetry, recorder);
+        this.traffic = new TrafficHandler(vertx, active, guard, telemetry, recorder);
         // Built here, off the event loop: it may write the generated token and look up this host's names.
-        this.admin = new AdminApi(active, adminToken(), this::credentials, telemetry.metrics());
+        this.admin = new AdminApi(active, adminToken(), this::readCredentials, telemetry.metrics());
     }
 
     /** Loads the config, then listens. An invalid initial config still starts (not ready) and waits for a fix. */
@@ -91,7 +107,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private Future<Void> listen() {
-        var limits = active.config() == null ? io.conduit.config.EdgeConfig.Limits.DEFAULTS : active.config().edge().limits();
+        var limits = active.config() == null ? EdgeConfig.Limits.DEFAULTS : active.config().edge().limits();
         HttpServerOptions trafficOptions = new HttpServerOptions()
                 .setHost(options.host())
                 .setPort(options.port())
@@ -109,10 +125,10 @@ public final class GatewayServer implements AutoCloseable {
                 .setMaxWebSocketMessageSize(Integer.MAX_VALUE);
         HttpServerOptions adminOptions = new HttpServerOptions().setHost(options.adminHost()).setPort(options.adminPort());
         // Slowloris guard: a connection must finish each request head within the request (or idle) timeout.
-        var headerDeadline = new io.conduit.gateway.edge.limits.HeaderDeadline(vertx, () -> active.config() == null
-                ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis()
+        var headerDeadline = new HeaderDeadline(vertx, () -> active.config() == null
+                ? EdgeConfig.Limits.DEFAULTS.requestTimeoutMillis()
                 : active.config().edge().limits().requestTimeoutMillis(), () -> active.config() == null
-                ? io.conduit.config.EdgeConfig.Limits.DEFAULTS.idleTimeoutMillis()
+                ? EdgeConfig.Limits.DEFAULTS.idleTimeoutMillis()
                 : active.config().edge().limits().idleTimeoutMillis());
         traffic.headerDeadline(headerDeadline);
         return trafficServers(trafficOptions, headerDeadline)
@@ -130,20 +146,25 @@ public final class GatewayServer implements AutoCloseable {
      * connections there, and servers on one port share its connections, so the loops share the load.
      */
     private Future<Void> trafficServers(HttpServerOptions trafficOptions,
-                                        io.conduit.gateway.edge.limits.HeaderDeadline headerDeadline) {
+                                        HeaderDeadline headerDeadline) {
         // Port 0 asks for an ephemeral port; Vert.x shares one among servers only when asked with a negative port.
         int port = options.port() == 0 ? -1 : options.port();
-        return vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+        return vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
                 return vertx.createHttpServer(trafficOptions).connectionHandler(headerDeadline::opened).requestHandler(traffic)
-                        .invalidRequestHandler(new io.conduit.gateway.edge.InvalidRequests())
+                        .invalidRequestHandler(new InvalidRequests())
                         .listen(port, options.host()).onSuccess(trafficServers::add);
             }
-        }, new io.vertx.core.DeploymentOptions().setInstances(options.eventLoops())).mapEmpty();
+        }, new DeploymentOptions().setInstances(options.eventLoops())).mapEmpty();
     }
 
-    /** The mounted credentials as they are now (pushed configs refer to them), or none. */
+    /** {@link #credentials()}, read on a worker thread: callers are on the event loop. */
+    private Future<GatewayCredentials> readCredentials() {
+        return vertx.executeBlocking(this::credentials, false);
+    }
+
+    /** The mounted credentials as they are now (pushed configs refer to them), or none. Blocking: reads a file. */
     private GatewayCredentials credentials() {
         if (options.credentialsFile() == null) {
             return GatewayCredentials.NONE;
@@ -161,11 +182,11 @@ public final class GatewayServer implements AutoCloseable {
             String source = "file:" + options.renderedConfig();
             return vertx.executeBlocking(() -> RenderedConfigFiles.readConfig(options.renderedConfig()), false)
                     .recover(e -> {
-                        active.refuse(source, java.util.List.of(new io.conduit.gateway.config.ConfigProblem(
+                        active.refuse(source, List.of(new ConfigProblem(
                                 options.renderedConfig().toString(), null, "Invalid", "cannot read: " + e.getMessage())));
                         return Future.failedFuture(e);
                     })
-                    .compose(config -> active.apply(config, credentials(), source));
+                    .compose(config -> readCredentials().compose(credentials -> active.apply(config, credentials, source)));
         }
         if (options.configDir() == null) {
             return loader.load("embedded:" + QUICKSTART, () -> {
@@ -183,7 +204,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private Future<Void> watch() {
         // A mounted ConfigMap or Secret changes by swapping a symlink in its folder: watch the folders.
-        java.util.Set<java.nio.file.Path> folders = new java.util.LinkedHashSet<>();
+        Set<Path> folders = new LinkedHashSet<>();
         if (options.configDir() != null) {
             folders.add(options.configDir());
         }
@@ -194,7 +215,7 @@ public final class GatewayServer implements AutoCloseable {
             folders.add(options.credentialsFile().toAbsolutePath().getParent());
         }
         try {
-            for (java.nio.file.Path folder : folders) {
+            for (Path folder : folders) {
                 watchers.add(new FolderWatcher(folder, this::reloadQuietly));
             }
         } catch (IOException e) {
@@ -222,7 +243,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         if (generatedAdminToken == null) {
             try {
-                generatedAdminToken = io.conduit.gateway.admin.AdminToken.generate();
+                generatedAdminToken = AdminToken.generate();
             } catch (IOException e) {
                 throw new GatewayOptions.UsageException("cannot write a generated admin token (give one with "
                         + "--admin-token-file): " + e.getMessage());
@@ -234,7 +255,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** The token generated at start when none was given (null otherwise). */
-    public io.conduit.gateway.admin.AdminToken generatedAdminToken() {
+    public AdminToken generatedAdminToken() {
         return generatedAdminToken;
     }
 

@@ -1,5 +1,8 @@
 package io.conduit.gateway;
 
+import io.conduit.gateway.queue.spool.SpoolRequeue;
+import io.conduit.gateway.replay.Replay;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +19,12 @@ public final class Main {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("replay")) {
-            System.exit(io.conduit.gateway.replay.Replay.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out,
+            System.exit(Replay.run(Arrays.copyOfRange(args, 1, args.length), System.out,
                     System.err));
             return;
         }
         if (args.length > 0 && args[0].equals("spool-requeue")) {
-            System.exit(io.conduit.gateway.queue.SpoolRequeue.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+            System.exit(SpoolRequeue.run(Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err));
             return;
         }

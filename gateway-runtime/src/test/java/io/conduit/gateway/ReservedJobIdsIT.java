@@ -154,7 +154,7 @@ class ReservedJobIdsIT {
 
     private static List<Object> add(String base, String jobId) throws Exception {
         String script;
-        try (InputStream in = ReservedJobIdsIT.class.getResourceAsStream("/io/conduit/gateway/queue/bullmq-add.lua")) {
+        try (InputStream in = ReservedJobIdsIT.class.getResourceAsStream("/io/conduit/gateway/queue/redis/bullmq-add.lua")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String[] keys = List.of("wait", "paused", "meta", "id", "prioritized", "pc", "delayed", "marker", "events", "active",

@@ -5,7 +5,7 @@ import static io.conduit.gateway.S3Fixture.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conduit.gateway.blob.PartMemoryProbe;
+import io.conduit.gateway.blob.s3.PartMemoryProbe;
 import io.conduit.testsupport.TestServers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

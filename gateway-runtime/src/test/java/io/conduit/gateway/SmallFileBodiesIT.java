@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.conduit.gateway.blob.PartMemoryProbe;
+import io.conduit.gateway.blob.s3.PartMemoryProbe;
 import io.conduit.testsupport.TestServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

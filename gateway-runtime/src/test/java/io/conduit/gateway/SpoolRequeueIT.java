@@ -2,7 +2,7 @@ package io.conduit.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.gateway.queue.SpoolRequeue;
+import io.conduit.gateway.queue.spool.SpoolRequeue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

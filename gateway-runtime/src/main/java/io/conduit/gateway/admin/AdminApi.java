@@ -8,10 +8,11 @@ import io.conduit.config.GatewayConfig;
 import io.conduit.config.GatewayCredentials;
 import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.SinkFactory;
-import io.conduit.gateway.edge.ErrorCode;
 import io.conduit.gateway.edge.RequestIds;
 import io.conduit.gateway.edge.Responses;
 import io.conduit.gateway.edge.metrics.Metrics;
+import io.conduit.gateway.errors.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -19,6 +20,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -31,14 +33,14 @@ public final class AdminApi {
 
     private final ActiveConfig active;
     private final String adminToken;
-    private final Supplier<GatewayCredentials> credentials;
+    private final Supplier<Future<GatewayCredentials>> credentials;
     private final Metrics metrics;
     private final AdminHosts hosts = new AdminHosts(AdminHosts.configured());
 
     /** {@code adminToken} is required by every push; standalone without one, the server generates one ({@link AdminToken}). */
-    public AdminApi(ActiveConfig active, String adminToken, Supplier<GatewayCredentials> credentials, Metrics metrics) {
+    public AdminApi(ActiveConfig active, String adminToken, Supplier<Future<GatewayCredentials>> credentials, Metrics metrics) {
         this.active = active;
-        this.adminToken = java.util.Objects.requireNonNull(adminToken, "adminToken");
+        this.adminToken = Objects.requireNonNull(adminToken, "adminToken");
         this.credentials = credentials;
         this.metrics = metrics;
     }
@@ -110,11 +112,10 @@ public final class AdminApi {
             Responses.error(ctx.request(), ErrorCode.BAD_REQUEST, "body is not a GatewayConfig: not JSON");
             return;
         }
-        GatewayCredentials creds = credentials.get();
-        if (config.revision() == null || config.revision().isBlank()) {
-            config = config.withRevision(ConfigJson.revisionOf(config, creds));
-        }
-        active.apply(config, creds, "push").onComplete(ar -> {
+        GatewayConfig pushed = config;
+        // The mounted credentials are read off the event loop (a file on disk).
+        credentials.get().compose(creds -> active.apply(pushed.revision() == null || pushed.revision().isBlank()
+                ? pushed.withRevision(ConfigJson.revisionOf(pushed, creds)) : pushed, creds, "push")).onComplete(ar -> {
             if (ar.succeeded()) {
                 Responses.json(ctx.request(), 200, ConfigJson.MAPPER.createObjectNode().put("revision", ar.result()));
                 return;

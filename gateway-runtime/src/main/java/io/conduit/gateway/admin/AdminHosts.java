@@ -1,6 +1,7 @@
 package io.conduit.gateway.admin;
 
 import io.netty.util.NetUtil;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -24,7 +25,7 @@ final class AdminHosts {
             InetAddress self = InetAddress.getLocalHost();
             names.add(self.getHostName().toLowerCase(Locale.ROOT));
             names.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
-        } catch (java.io.IOException unknown) {
+        } catch (IOException unknown) {
             // No name of its own: loopback and its addresses still work.
         }
         try {

@@ -1,7 +1,7 @@
 package io.conduit.gateway.blob;
 
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;

@@ -12,12 +12,12 @@ import java.util.HexFormat;
  * A {@link BlobWriter} seen as a Vert.x write stream, so a stored blob can be piped into another
  * backend; it hashes and counts what passes, so the copy is checked against the original's sha256.
  */
-final class CopyStream implements WriteStream<Buffer> {
+public final class CopyStream implements WriteStream<Buffer> {
     private final BlobWriter writer;
     private final MessageDigest sha256;
     private long size;
 
-    CopyStream(BlobWriter writer) {
+    public CopyStream(BlobWriter writer) {
         this.writer = writer;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -60,11 +60,11 @@ final class CopyStream implements WriteStream<Buffer> {
         return this;
     }
 
-    String sha256() {
+    public String sha256() {
         return HexFormat.of().formatHex(sha256.digest());
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 }

@@ -6,10 +6,15 @@ import io.conduit.config.GatewayConfig;
 import io.conduit.config.GatewayCredentials;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
+import io.conduit.gateway.blob.mirror.MirrorEvents;
+import io.conduit.gateway.edge.EdgeGuard;
+import io.conduit.gateway.edge.Responses;
+import io.conduit.gateway.errors.ErrorCode;
 import io.conduit.gateway.queue.QueueSink;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,20 +46,23 @@ public final class ActiveConfig {
 
     private final Vertx vertx;
     private final SinkFactory factory;
-    private volatile java.util.function.Consumer<Outcome> listener = outcome -> { };
+    private volatile Consumer<Outcome> listener = outcome -> { };
     private final AtomicReference<LiveConfig> current = new AtomicReference<>();
     private volatile Status status = new Status(null, null, null, null, null, List.of());
     /** The last apply asked for; the next one starts when it ends. Guarded by {@code this}. */
     private Future<Void> tail = Future.succeededFuture();
 
     public ActiveConfig(Vertx vertx) {
-        this(vertx, io.conduit.gateway.blob.MirrorEvents.NONE);
+        this(vertx, MirrorEvents.NONE, new EdgeGuard(vertx));
     }
 
-    /** As above, telling {@code mirrorEvents} (the metrics) how mirror copies go. */
-    public ActiveConfig(Vertx vertx, io.conduit.gateway.blob.MirrorEvents mirrorEvents) {
+    /**
+     * As above, telling {@code mirrorEvents} (the metrics) how mirror copies go; {@code edge} compiles each
+     * config's edge policies as it is built.
+     */
+    public ActiveConfig(Vertx vertx, MirrorEvents mirrorEvents, EdgeGuard edge) {
         this.vertx = vertx;
-        this.factory = new SinkFactory(vertx, mirrorEvents);
+        this.factory = new SinkFactory(vertx, mirrorEvents, edge);
     }
 
     /** The config for a new request, held until {@link LiveConfig#release()}; null while none is loaded. */
@@ -66,8 +75,20 @@ public final class ActiveConfig {
         }
     }
 
+    /**
+     * As {@link #acquire()}, for a request that cannot run without a config: while none is loaded, it is
+     * answered 503 here and null returned.
+     */
+    public LiveConfig acquireOrRefuse(HttpServerRequest request) {
+        LiveConfig live = acquire();
+        if (live == null) {
+            Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
+        }
+        return live;
+    }
+
     /** Tells {@code listener} of every load and push (metrics and the JSON log listen). */
-    public void onOutcome(java.util.function.Consumer<Outcome> listener) {
+    public void onOutcome(Consumer<Outcome> listener) {
         this.listener = listener;
     }
 

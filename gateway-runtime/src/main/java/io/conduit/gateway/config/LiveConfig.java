@@ -3,14 +3,16 @@ package io.conduit.gateway.config;
 import io.conduit.config.GatewayConfig;
 import io.conduit.config.GatewayCredentials;
 import io.conduit.gateway.blob.BlobSink;
+import io.conduit.gateway.edge.EdgePolicies;
 import io.conduit.gateway.queue.QueueSink;
 import io.conduit.gateway.routing.RouteTable;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One config as it serves: the route table and the sinks it writes to. A request holds the LiveConfig
+ * One config as it serves: the route table, the sinks it writes to and its compiled edge policies. A request holds the LiveConfig
  * it started on until it ends, so a reload never changes the rules under a request in flight. When a
  * retired config's last request ends, the sinks the new config does not reuse are closed.
  */
@@ -20,18 +22,20 @@ public final class LiveConfig {
     private final RouteTable routes;
     private final Map<String, BlobSink> blobSinks;
     private final Map<String, QueueSink> queueSinks;
+    private final EdgePolicies edge;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean retired;
     private volatile Runnable onDrained;
-    private final java.util.concurrent.atomic.AtomicBoolean drainedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean drainedOnce = new AtomicBoolean();
 
     LiveConfig(GatewayConfig config, GatewayCredentials credentials, RouteTable routes, Map<String, BlobSink> blobSinks,
-               Map<String, QueueSink> queueSinks) {
+               Map<String, QueueSink> queueSinks, EdgePolicies edge) {
         this.config = config;
         this.credentials = credentials;
         this.routes = routes;
         this.blobSinks = Map.copyOf(blobSinks);
         this.queueSinks = Map.copyOf(queueSinks);
+        this.edge = edge;
     }
 
     public GatewayConfig config() {
@@ -48,6 +52,11 @@ public final class LiveConfig {
 
     public RouteTable routes() {
         return routes;
+    }
+
+    /** The edge policies compiled for this config (CORS, auth, quotas, rate limits). */
+    public EdgePolicies edge() {
+        return edge;
     }
 
     public Optional<BlobSink> blobSink(String name) {

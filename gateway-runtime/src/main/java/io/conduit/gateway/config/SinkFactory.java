@@ -5,16 +5,18 @@ import io.conduit.config.GatewayConfig;
 import io.conduit.config.GatewayCredentials;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.gateway.blob.BlobSink;
-import io.conduit.gateway.blob.LocalBlobSink;
-import io.conduit.gateway.blob.MirrorEvents;
-import io.conduit.gateway.blob.MirroredBlobSink;
-import io.conduit.gateway.blob.S3BlobSink;
-import io.conduit.gateway.queue.BullmqQueueSink;
-import io.conduit.gateway.queue.KafkaQueueSink;
+import io.conduit.gateway.blob.local.LocalBlobSink;
+import io.conduit.gateway.blob.mirror.MirrorEvents;
+import io.conduit.gateway.blob.mirror.MirroredBlobSink;
+import io.conduit.gateway.blob.s3.S3BlobSink;
+import io.conduit.gateway.edge.EdgeGuard;
+import io.conduit.gateway.edge.EdgePolicies;
 import io.conduit.gateway.queue.QueueSink;
-import io.conduit.gateway.queue.RedisConnection;
-import io.conduit.gateway.queue.StreamsQueueSink;
-import io.conduit.gateway.queue.SpoolQueueSink;
+import io.conduit.gateway.queue.kafka.KafkaQueueSink;
+import io.conduit.gateway.queue.redis.BullmqQueueSink;
+import io.conduit.gateway.queue.redis.StreamsQueueSink;
+import io.conduit.gateway.queue.spool.SpoolQueueSink;
+import io.conduit.gateway.redis.RedisConnection;
 import io.conduit.gateway.routing.RouteTable;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -41,14 +43,17 @@ public final class SinkFactory {
 
     private final Vertx vertx;
     private final MirrorEvents mirrorEvents;
+    private final EdgeGuard edge;
 
     public SinkFactory(Vertx vertx) {
-        this(vertx, MirrorEvents.NONE);
+        this(vertx, MirrorEvents.NONE, new EdgeGuard(vertx));
     }
 
-    public SinkFactory(Vertx vertx, MirrorEvents mirrorEvents) {
+    /** {@code edge} compiles each built config's edge policies (and keeps the state they share across configs). */
+    public SinkFactory(Vertx vertx, MirrorEvents mirrorEvents, EdgeGuard edge) {
         this.vertx = vertx;
         this.mirrorEvents = mirrorEvents;
+        this.edge = edge;
     }
 
     /** The gateway's data folder: system property, else environment, else {@code data} in the working folder. */
@@ -159,8 +164,10 @@ public final class SinkFactory {
                 }
                 queues.put(q.name(), reused != null ? reused : queueSink(q, credentials, config));
             }
+            EdgePolicies policies = edge.compile(config, credentials);
             // Last, once nothing can fail: a reused backend must not be pointed at mirrors of a refused config.
             useMirrors(blobs);
+            return new LiveConfig(config, credentials, table, blobs, queues, policies);
         } catch (IOException | RuntimeException e) {
             // Close only what was created for this attempt; reused sinks still serve the current config.
             blobs.values().stream().filter(s -> !reusableBlobs.containsValue(s)).forEach(BlobSink::close);
@@ -168,7 +175,6 @@ public final class SinkFactory {
             throw new InvalidConfigException(List.of(new ConfigProblem(null, null, "BackendNotReady",
                     "cannot open a backend: " + e.getMessage())));
         }
-        return new LiveConfig(config, credentials, table, blobs, queues);
     }
 
     private BlobSink blobSink(BlobBackendConfig b, GatewayCredentials credentials, GatewayConfig config) throws IOException {

@@ -1,9 +1,10 @@
 package io.conduit.gateway.edge;
 
+import io.conduit.api.v1alpha1.QueueBackendSpec;
 import io.conduit.config.EdgeConfig;
 import io.conduit.config.GatewayConfig;
+import io.conduit.config.GatewayCredentials;
 import io.conduit.config.QueueBackendConfig;
-import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.auth.AuthPolicy;
 import io.conduit.gateway.edge.auth.Caller;
 import io.conduit.gateway.edge.auth.ReadScope;
@@ -14,31 +15,30 @@ import io.conduit.gateway.edge.limits.LocalBuckets;
 import io.conduit.gateway.edge.limits.RateLimits;
 import io.conduit.gateway.edge.limits.RedisBuckets;
 import io.conduit.gateway.edge.limits.TenantUsage;
-import io.conduit.gateway.queue.RedisConnection;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
+import io.conduit.gateway.redis.RedisConnection;
 import io.conduit.gateway.routing.CompiledRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
-import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.WeakHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
  * The edge policies a request passes before its rule runs: CORS, then auth (who, within the client
- * address's budget of failed authentications, and may they call this rule), then tenant quotas and rate limits. Policies are compiled once per config; bucket and
- * usage state outlives reloads.
+ * address's budget of failed authentications, and may they call this rule), then tenant quotas and rate limits. Policies are
+ * compiled once per config ({@link #compile}, as the config is built) and travel with it; bucket and usage state outlives
+ * reloads.
  */
 public final class EdgeGuard implements AutoCloseable {
-    /** One config's policies. */
-    private record Policies(Optional<AuthPolicy> auth, CorsPolicy cors, Map<String, EdgeConfig.Tenant> tenants,
-                            RateLimits rateLimits, ClientIp clientIp) {
-    }
-
     /** What a request was granted; {@link #finish} when it ended. */
     public record Admission(Caller caller, TenantUsage.Ticket ticket) {
         public String tenant() {
@@ -53,7 +53,6 @@ public final class EdgeGuard implements AutoCloseable {
     }
 
     private final Vertx vertx;
-    private final Map<LiveConfig, Policies> compiled = Collections.synchronizedMap(new WeakHashMap<>());
     private final LocalBuckets localBuckets = new LocalBuckets();
     private final TenantUsage usage = new TenantUsage();
     private final AuthThrottle authFailures = new AuthThrottle();
@@ -68,8 +67,8 @@ public final class EdgeGuard implements AutoCloseable {
     }
 
     /** Answers a CORS preflight itself (true); otherwise adds the CORS headers the answer will carry. */
-    public boolean cors(HttpServerRequest request, LiveConfig live, boolean pathServed) {
-        CorsPolicy cors = policies(live).cors();
+    public boolean cors(HttpServerRequest request, EdgePolicies p, boolean pathServed) {
+        CorsPolicy cors = p.cors();
         if (cors == null || request.getHeader(HttpHeaders.ORIGIN) == null) {
             return false;
         }
@@ -86,8 +85,8 @@ public final class EdgeGuard implements AutoCloseable {
      * presented token, or nobody. A token that is not ours is refused here (401); whether a token is
      * needed at all is decided by {@link #admit}, once the rule is known.
      */
-    public Caller identify(HttpServerRequest request, LiveConfig live) {
-        Optional<AuthPolicy> auth = policies(live).auth();
+    public Caller identify(HttpServerRequest request, EdgePolicies p) {
+        Optional<AuthPolicy> auth = p.auth();
         if (auth.isEmpty()) {
             return Caller.ANONYMOUS;
         }
@@ -98,14 +97,14 @@ public final class EdgeGuard implements AutoCloseable {
         if (!auth.get().presentsToken(request)) {
             return Caller.ANONYMOUS;
         }
-        return throttled(request, policies(live), () -> auth.get().authenticate(request, false));
+        return throttled(request, p, () -> auth.get().authenticate(request, false));
     }
 
     /**
      * Authenticates within the client address's budget of failures: a spent budget is 429 before the token
      * is looked at, and a 401 spends one more.
      */
-    private Caller throttled(HttpServerRequest request, Policies p, java.util.function.Supplier<Caller> authenticate) {
+    private Caller throttled(HttpServerRequest request, EdgePolicies p, Supplier<Caller> authenticate) {
         String ip = p.clientIp().of(request);
         authFailures.check(ip);
         try {
@@ -122,8 +121,7 @@ public final class EdgeGuard implements AutoCloseable {
      * Authorizes and limits a request of {@code caller}. {@code route} is null for built-in endpoints
      * and requests no rule matched: those need a token when the gateway declares auth, like any rule.
      */
-    public Future<Admission> admit(HttpServerRequest request, LiveConfig live, CompiledRoute route, Caller caller) {
-        Policies p = policies(live);
+    public Future<Admission> admit(HttpServerRequest request, EdgePolicies p, CompiledRoute route, Caller caller) {
         if (p.auth().isPresent() && !p.auth().get().exempt(request.path(), route == null ? null : route.config().match().path())) {
             AuthPolicy auth = p.auth().get();
             if (caller.anonymous() && (route == null || !route.config().isPublic())) {
@@ -155,10 +153,10 @@ public final class EdgeGuard implements AutoCloseable {
      * Refuses (403) a tenant a built-in read of {@code backend} that no rule it may call writes to
      * ({@link ReadScope}); without auth, or for anonymous callers that passed it, reads stay open.
      */
-    public void authorizeRead(LiveConfig live, Caller caller, ReadScope.Kind kind, String backend) {
-        Optional<AuthPolicy> auth = policies(live).auth();
+    public void authorizeRead(EdgePolicies p, List<CompiledRoute> routes, Caller caller, ReadScope.Kind kind, String backend) {
+        Optional<AuthPolicy> auth = p.auth();
         if (auth.isPresent()) {
-            ReadScope.check(auth.get(), live.routes().routes(), caller, kind, backend);
+            ReadScope.check(auth.get(), routes, caller, kind, backend);
         }
     }
 
@@ -167,9 +165,8 @@ public final class EdgeGuard implements AutoCloseable {
      * of {@code bytes} against the tenant's quotas and every rate limit (keyed like the upgrade).
      * Refusals are 429s for the message's error frame; the connection stays open.
      */
-    public Future<Admission> admitMessage(HttpServerRequest upgrade, LiveConfig live, CompiledRoute route, Caller caller,
+    public Future<Admission> admitMessage(HttpServerRequest upgrade, EdgePolicies p, CompiledRoute route, Caller caller,
                                           long bytes) {
-        Policies p = policies(live);
         Admission admission;
         try {
             EdgeConfig.Tenant quota = caller.anonymous() ? null : p.tenants().get(caller.tenant());
@@ -194,37 +191,31 @@ public final class EdgeGuard implements AutoCloseable {
         }
     }
 
-    private Policies policies(LiveConfig live) {
-        Policies p = compiled.get(live);
-        if (p == null) {
-            p = compile(live);
-            compiled.put(live, p);
-        }
-        return p;
-    }
-
-    private Policies compile(LiveConfig live) {
-        GatewayConfig config = live.config();
+    /**
+     * Compiles {@code config}'s edge policies, once, as the config is built (off the event loop); requests
+     * then take them from the config they run on, with no lookup or lock of their own.
+     */
+    public EdgePolicies compile(GatewayConfig config, GatewayCredentials credentials) {
         EdgeConfig edge = config.edge();
-        Optional<AuthPolicy> auth = AuthPolicy.of(edge.auth(), live.credentials());
+        Optional<AuthPolicy> auth = AuthPolicy.of(edge.auth(), credentials);
         Map<String, EdgeConfig.Tenant> tenants = edge.auth() == null ? Map.of()
                 : edge.auth().tenants().stream().collect(Collectors.toMap(EdgeConfig.Tenant::name, Function.identity()));
-        RedisBuckets global = edge.rateLimits().stream().anyMatch(EdgeConfig.RateLimit::global) ? redis(live) : null;
+        RedisBuckets global = edge.rateLimits().stream().anyMatch(EdgeConfig.RateLimit::global) ? redis(config, credentials) : null;
         ClientIp clientIp = new ClientIp(edge.trustedProxies());
         RateLimits rateLimits = new RateLimits(config.gateway(), edge.rateLimits(), clientIp, localBuckets, global);
-        return new Policies(auth, edge.cors() == null ? null : new CorsPolicy(edge.cors()), tenants, rateLimits, clientIp);
+        return new EdgePolicies(auth, edge.cors() == null ? null : new CorsPolicy(edge.cors()), tenants, rateLimits, clientIp);
     }
 
     /**
      * The Redis that global buckets live in: the first Redis queue backend of the config (see
      * {@link #redisBackend}). One connection, kept while its settings and credentials stay the same.
      */
-    private synchronized RedisBuckets redis(LiveConfig live) {
-        QueueBackendConfig backend = redisBackend(live.config()).orElse(null);
+    private synchronized RedisBuckets redis(GatewayConfig config, GatewayCredentials credentials) {
+        QueueBackendConfig backend = redisBackend(config).orElse(null);
         if (backend == null) {
             return null;
         }
-        RedisKey key = new RedisKey(backend.redis(), live.credentials().get(backend.redis().credentialsKey()));
+        RedisKey key = new RedisKey(backend.redis(), credentials.get(backend.redis().credentialsKey()));
         if (!key.equals(redisKey)) {
             if (redis != null) {
                 redis.close();
@@ -238,8 +229,8 @@ public final class EdgeGuard implements AutoCloseable {
     /** The Redis queue backend global rate limits use: the first by name. */
     public static Optional<QueueBackendConfig> redisBackend(GatewayConfig config) {
         return config.queueBackends().stream()
-                .filter(q -> q.type() == io.conduit.api.v1alpha1.QueueBackendSpec.Type.REDIS)
-                .sorted(java.util.Comparator.comparing(QueueBackendConfig::name))
+                .filter(q -> q.type() == QueueBackendSpec.Type.REDIS)
+                .sorted(Comparator.comparing(QueueBackendConfig::name))
                 .findFirst();
     }
 

@@ -1,5 +1,7 @@
 package io.conduit.gateway.edge;
 
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +27,7 @@ public final class Responses {
     static final long LINGER_MILLIS = 2_000;
 
     private static void lingerThenClose(HttpServerRequest request) {
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Context context = Vertx.currentContext();
         Runnable close = () -> request.connection().close();
         // The request was answered and its reader has failed: what still arrives is read and dropped.
         request.handler(discarded -> { });
@@ -75,7 +80,7 @@ public final class Responses {
         if (response.headWritten()) {
             // Too late for a status: cut the answer so the client cannot take a partial one as whole
             // (on HTTP/2 only this stream, not the other requests sharing the connection).
-            if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            if (request.version() == HttpVersion.HTTP_2) {
                 response.reset();
             } else {
                 request.connection().close();
@@ -86,7 +91,7 @@ public final class Responses {
             response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
         }
         if (!request.isEnded()) {
-            if (hasBody(request) && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            if (hasBody(request) && request.version() != HttpVersion.HTTP_2) {
                 // The rest of the body will not be used: ask the client to go away, and drain for a moment
                 // before closing, since closing on unread bytes resets the connection and can destroy the
                 // answer before the client reads it.

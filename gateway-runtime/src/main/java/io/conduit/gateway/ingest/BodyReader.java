@@ -4,14 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.edge.limits.BodyProgress;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.routing.CompiledRoute;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -73,7 +75,7 @@ final class BodyReader {
                     return MessagePayload.parse(buffer.getBytes());
                 } catch (JsonProcessingException e) {
                     throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON: " + e.getOriginalMessage());
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new GatewayException(ErrorCode.BAD_REQUEST, "body is not valid JSON (not UTF-8)");
                 }
             }

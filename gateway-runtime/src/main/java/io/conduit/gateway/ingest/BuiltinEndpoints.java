@@ -1,13 +1,14 @@
 package io.conduit.gateway.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.ConfigJson;
 import io.conduit.gateway.blob.BlobRef;
 import io.conduit.gateway.blob.StoredBlob;
 import io.conduit.gateway.config.LiveConfig;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.Responses;
 import io.conduit.gateway.edge.auth.ReadScope;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -97,7 +98,7 @@ public final class BuiltinEndpoints {
             }
             BlobRef ref = found.get().ref();
             return sink.get().locations(ref).map(locations -> {
-                var json = ConfigJson.MAPPER.<com.fasterxml.jackson.databind.node.ObjectNode>valueToTree(ref);
+                var json = ConfigJson.MAPPER.<ObjectNode>valueToTree(ref);
                 json.set("locations", ConfigJson.MAPPER.valueToTree(locations));
                 Responses.json(request, 200, json);
                 return null;

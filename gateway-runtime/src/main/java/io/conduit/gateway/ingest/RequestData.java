@@ -19,6 +19,7 @@ import java.time.ZonedDateTime;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -93,7 +94,7 @@ final class RequestData {
     }
 
     /** Credentials a template never copies into a queue or an answer: shown as in the logs and recordings. */
-    static final java.util.Set<String> REDACTED_HEADERS = java.util.Set.of("authorization", "proxy-authorization", "cookie",
+    static final Set<String> REDACTED_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
             "x-token");
 
     private ObjectNode headers() {

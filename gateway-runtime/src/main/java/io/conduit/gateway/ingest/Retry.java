@@ -1,6 +1,6 @@
 package io.conduit.gateway.ingest;
 
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,8 +2,8 @@ package io.conduit.gateway.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.conduit.config.ConfigJson;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import java.time.Duration;
 
 /**
@@ -16,9 +16,9 @@ import java.time.Duration;
  * {@code <fingerprint>\n<attempt>\n<id>\n<first attempt's timestamp>}: the rest of the answer is the
  * ref the retry is sending anyway, and the short record spares Redis the substitution.
  */
-final class IdempotencyRecord {
-    static final String JOB_ID = "@@jobId@@";
-    static final String MESSAGE_ID = "@@messageId@@";
+public final class IdempotencyRecord {
+    public static final String JOB_ID = "@@jobId@@";
+    public static final String MESSAGE_ID = "@@messageId@@";
     /**
      * How long a retry key's record outlives its request's deadline. The retries are all sent before the
      * deadline; the margin covers one that Redis runs late (queued behind a slow command, or sent just
@@ -26,18 +26,18 @@ final class IdempotencyRecord {
      * rate Redis holds rate x (request timeout + margin) of them (with a fixed 10 minutes, 10,000 messages a
      * second kept 6 million records, about 1.5 GB).
      */
-    static final Duration RETRY_KEY_MARGIN = Duration.ofMinutes(1);
+    public static final Duration RETRY_KEY_MARGIN = Duration.ofMinutes(1);
 
     private IdempotencyRecord() {
     }
 
     /** What the record keeps of {@code ref}: its JSON (placeholders and all) for a client's key, else its timestamp. */
-    static String kept(IdempotencyKey key, QueueRef ref) {
+    public static String kept(IdempotencyKey key, QueueRef ref) {
         return key.fromClient() ? ConfigJson.write(ref) : ref.timestamp();
     }
 
     /** A client's key is kept for the backend's ttl; the gateway's own until its request's retries are over. */
-    static long ttlMillis(IdempotencyKey key, long clientTtlMillis, long nowMillis) {
+    public static long ttlMillis(IdempotencyKey key, long clientTtlMillis, long nowMillis) {
         return key.fromClient() ? clientTtlMillis
                 : Math.max(0, key.retriesEndMillis() - nowMillis) + RETRY_KEY_MARGIN.toMillis();
     }
@@ -49,7 +49,7 @@ final class IdempotencyRecord {
      * @param stored  the record after its attempt line
      * @param sending the ref this send would answer, with {@code placeholder} for the id
      */
-    static QueueRef answer(IdempotencyKey key, String storedAttempt, String stored, QueueRef sending, String placeholder) {
+    public static QueueRef answer(IdempotencyKey key, String storedAttempt, String stored, QueueRef sending, String placeholder) {
         QueueRef ref;
         if (stored.startsWith("{")) {
             ref = parse(stored);
@@ -64,7 +64,7 @@ final class IdempotencyRecord {
     }
 
     /** The id a whole record value names (what the script wrote for the first message under the key). */
-    static String idOf(String record) {
+    public static String idOf(String record) {
         int first = record.indexOf('\n');
         int second = record.indexOf('\n', first + 1);
         String stored = record.substring(second + 1);
@@ -84,7 +84,7 @@ final class IdempotencyRecord {
         }
     }
 
-    static GatewayException conflict(IdempotencyKey key) {
+    public static GatewayException conflict(IdempotencyKey key) {
         return new GatewayException(ErrorCode.CONFLICT, "idempotency key '" + key.value()
                 + "' was already used with a different body; use a new key for a different request");
     }

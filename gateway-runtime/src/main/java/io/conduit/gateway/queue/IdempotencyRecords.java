@@ -7,7 +7,7 @@ import java.util.function.Supplier;
  * Idempotency records for a store that cannot keep them next to the message (Kafka): per scope (the topic) and
  * client key, the body fingerprint and the reference of the one write.
  */
-interface IdempotencyRecords extends AutoCloseable {
+public interface IdempotencyRecords extends AutoCloseable {
 
     /**
      * Runs {@code write} once per live key in {@code scope}. A repeat, or a concurrent duplicate, gets the same

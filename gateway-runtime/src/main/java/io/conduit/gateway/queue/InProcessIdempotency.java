@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * ways, said in the docs: records are per replica (a repeat that lands on another pod writes again), they are lost on
  * restart, and at most {@code capacity} keys are remembered (the oldest are forgotten first).
  */
-final class InProcessIdempotency implements IdempotencyRecords {
-    static final int DEFAULT_CAPACITY = 100_000;
+public final class InProcessIdempotency implements IdempotencyRecords {
+    public static final int DEFAULT_CAPACITY = 100_000;
 
     private record Entry(String fingerprint, String attempt, Future<QueueRef> result, long expiresAt) {
     }
@@ -34,7 +34,7 @@ final class InProcessIdempotency implements IdempotencyRecords {
     private final int capacity;
     private final LongSupplier clock;
 
-    InProcessIdempotency(long ttlMillis, int capacity, LongSupplier clock) {
+    public InProcessIdempotency(long ttlMillis, int capacity, LongSupplier clock) {
         this.ttlMillis = ttlMillis;
         this.capacity = capacity;
         this.clock = clock;

@@ -1,7 +1,7 @@
 package io.conduit.gateway.queue;
 
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;

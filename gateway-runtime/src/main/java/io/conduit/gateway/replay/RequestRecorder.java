@@ -3,11 +3,12 @@ package io.conduit.gateway.replay;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.conduit.config.EdgeConfig;
+import io.conduit.gateway.edge.limits.BodyProgress;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.metrics.Metrics;
-import io.conduit.gateway.ingest.BodyProgress;
 import io.conduit.gateway.routing.CompiledRoute;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -45,7 +46,7 @@ public final class RequestRecorder implements AutoCloseable {
                 && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
         Buffer body = Buffer.buffer();
         long[] seen = {0};
-        io.vertx.core.Handler<Buffer> keep = chunk -> {
+        Handler<Buffer> keep = chunk -> {
             seen[0] += chunk.length();
             int room = (int) Math.max(0, Math.min(Integer.MAX_VALUE, settings.maxBodyBytes() - body.length()));
             if (room > 0) {

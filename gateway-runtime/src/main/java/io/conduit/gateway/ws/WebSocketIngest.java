@@ -3,22 +3,22 @@ package io.conduit.gateway.ws;
 import io.conduit.gateway.config.ActiveConfig;
 import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.EdgeGuard;
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.Responses;
+import io.conduit.gateway.edge.auth.Caller;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.routing.RouteMatch;
-import io.conduit.gateway.edge.auth.Caller;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import java.util.function.BiConsumer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Takes WebSocket upgrades for rules with {@code when.ws}: finds the rule, upgrades, and runs one
@@ -47,9 +47,8 @@ public final class WebSocketIngest {
             exchange.finish();
             return;
         }
-        LiveConfig live = active.acquire();
+        LiveConfig live = active.acquireOrRefuse(request);
         if (live == null) {
-            Responses.error(request, ErrorCode.NOT_READY, "no valid config loaded yet");
             exchange.finish();
             return;
         }
@@ -60,11 +59,11 @@ public final class WebSocketIngest {
         try {
             // Who first, then which rule, as for HTTP: a tenant's rule is only found with its token, and an
             // unknown path without a token is a 401 like any other, so upgrades cannot map the routes.
-            caller[0] = guard.identify(request, live);
+            caller[0] = guard.identify(request, live.edge());
             exchange.tenant(caller[0].tenant());
             found = live.routes().matchWebSocket(request.path(), caller[0].tenant());
             found.ifPresent(f -> exchange.rule(f.route().id()));
-            admitted = guard.admit(request, live, found.map(RouteMatch.Found::route).orElse(null), caller[0]);
+            admitted = guard.admit(request, live.edge(), found.map(RouteMatch.Found::route).orElse(null), caller[0]);
         } catch (RuntimeException e) {
             admitted = Future.failedFuture(e);
         }

@@ -8,11 +8,11 @@ import io.conduit.config.ConfigJson;
 import io.conduit.config.RouteConfig;
 import io.conduit.gateway.config.LiveConfig;
 import io.conduit.gateway.edge.EdgeGuard;
-import io.conduit.gateway.edge.GatewayException;
 import io.conduit.gateway.edge.auth.Caller;
 import io.conduit.gateway.edge.logging.EventLog;
 import io.conduit.gateway.edge.logging.Exchange;
 import io.conduit.gateway.edge.metrics.Metrics;
+import io.conduit.gateway.errors.GatewayException;
 import io.conduit.gateway.ingest.RuleHandler;
 import io.conduit.gateway.queue.MessagePayload;
 import io.conduit.gateway.queue.QueueRef;
@@ -24,7 +24,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket connection of a {@code when.ws} rule. Each complete message (text or binary, over any
@@ -39,7 +41,7 @@ import java.util.Base64;
  */
 final class WebSocketSession {
     /** How each message is admitted: the edge guard, the caller the upgrade identified, and how refusals are counted. */
-    record Admit(EdgeGuard guard, Caller caller, java.util.function.Consumer<Throwable> refused) {
+    record Admit(EdgeGuard guard, Caller caller, Consumer<Throwable> refused) {
     }
 
     static final short NORMAL = 1000;
@@ -151,7 +153,7 @@ final class WebSocketSession {
         ws.pause();
         metrics.webSocketFrame(rule, "in");
         JsonNode payload = body(bytes, binary);
-        Future<QueueRef> queued = admit.guard().admitMessage(upgrade, live, found.route(), admit.caller(), bytes.length())
+        Future<QueueRef> queued = admit.guard().admitMessage(upgrade, live.edge(), found.route(), admit.caller(), bytes.length())
                 .onFailure(admit.refused()::accept)
                 .compose(admission -> rules.enqueueMessage(upgrade, exchange, live, found, MessagePayload.of(payload), messageId)
                         .onComplete(done -> admission.finish(bytes.length())));
@@ -195,7 +197,7 @@ final class WebSocketSession {
         if (binary) {
             return TextNode.valueOf(Base64.getEncoder().encodeToString(bytes.getBytes()));
         }
-        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String text = bytes.toString(StandardCharsets.UTF_8);
         try {
             return ConfigJson.MAPPER.readTree(text);
         } catch (Exception notJson) {

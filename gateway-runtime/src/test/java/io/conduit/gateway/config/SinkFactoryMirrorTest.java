@@ -7,7 +7,7 @@ import io.conduit.api.v1alpha1.BlobBackendSpec;
 import io.conduit.config.BlobBackendConfig;
 import io.conduit.config.GatewayConfig;
 import io.conduit.config.GatewayCredentials;
-import io.conduit.gateway.blob.MirroredBlobSink;
+import io.conduit.gateway.blob.mirror.MirroredBlobSink;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

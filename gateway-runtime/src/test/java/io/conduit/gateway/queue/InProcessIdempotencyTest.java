@@ -2,7 +2,7 @@ package io.conduit.gateway.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.GatewayException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.concurrent.atomic.AtomicInteger;

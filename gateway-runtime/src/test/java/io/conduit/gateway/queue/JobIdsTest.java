@@ -3,7 +3,7 @@ package io.conduit.gateway.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.GatewayException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -16,7 +16,7 @@ class JobIdsTest {
     @Test
     void theAddScriptRefusesExactlyTheNamesTheGatewayReserves() throws Exception {
         String script;
-        try (InputStream in = JobIds.class.getResourceAsStream("bullmq-add.lua")) {
+        try (InputStream in = JobIds.class.getResourceAsStream("redis/bullmq-add.lua")) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String table = script.substring(script.indexOf("local reserved = {"), script.indexOf("}", script.indexOf("local reserved = {")));

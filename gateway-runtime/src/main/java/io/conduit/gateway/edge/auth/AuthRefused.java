@@ -1,7 +1,7 @@
 package io.conduit.gateway.edge.auth;
 
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 
 /**
  * A request refused by auth, with the reason the {@code conduit_auth_failures_total} metric counts it

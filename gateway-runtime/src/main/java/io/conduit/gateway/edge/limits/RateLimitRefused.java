@@ -1,7 +1,7 @@
 package io.conduit.gateway.edge.limits;
 
-import io.conduit.gateway.edge.ErrorCode;
-import io.conduit.gateway.edge.GatewayException;
+import io.conduit.gateway.errors.ErrorCode;
+import io.conduit.gateway.errors.GatewayException;
 
 /**
  * A 429 with the name of the limit that refused it, for the {@code limit} label of

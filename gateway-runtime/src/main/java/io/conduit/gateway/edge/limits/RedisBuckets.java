@@ -1,7 +1,7 @@
 package io.conduit.gateway.edge.limits;
 
-import io.conduit.gateway.queue.LuaScript;
-import io.conduit.gateway.queue.RedisConnection;
+import io.conduit.gateway.redis.LuaScript;
+import io.conduit.gateway.redis.RedisConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;

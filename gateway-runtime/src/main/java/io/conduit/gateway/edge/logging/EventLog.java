@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +40,13 @@ public final class EventLog implements AutoCloseable {
 
     private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(CAPACITY);
     private volatile Writer out;
-    private final java.util.concurrent.Callable<Writer> opener;
+    private final Callable<Writer> opener;
     private final boolean ownsOut;
     private final Metrics metrics;
     private final Thread writer;
     private volatile boolean closed;
 
-    private EventLog(java.util.concurrent.Callable<Writer> opener, boolean ownsOut, Metrics metrics) {
+    private EventLog(Callable<Writer> opener, boolean ownsOut, Metrics metrics) {
         this.opener = opener;
         this.ownsOut = ownsOut;
         this.metrics = metrics;

@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,9 +29,9 @@ public final class Metrics {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger webSockets = new AtomicInteger();
     private final MultiGauge configInfo;
-    private final java.util.Map<String, AtomicInteger> mirrorPending = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<RequestKey, RequestMeters> requestMeters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<BackendKey, BackendMeters> backendMeters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> mirrorPending = new ConcurrentHashMap<>();
+    private final Map<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+    private final Map<BackendKey, BackendMeters> backendMeters = new ConcurrentHashMap<>();
 
     public Metrics() {
         Gauge.builder("conduit.http.requests.in.flight", inFlight, AtomicInteger::get)
