@@ -41,8 +41,9 @@ final class NotBuilt {
             return Optional.empty();
         }
         List<String> fields = new ArrayList<>();
+        add(fields, p.topics() != null && !p.topics().isEmpty(), "topics");
         add(fields, Boolean.TRUE.equals(p.users()), "users");
-        return refuse("kafka.provision", fields, "create the SCRAM users and ACLs yourself; the gateway uses credentialsSecretRef as given");
+        return refuse("kafka.provision", fields, "create the topics, SCRAM users and ACLs yourself; the gateway uses credentialsSecretRef as given");
     }
 
     private static void add(List<String> fields, boolean declared, String name) {

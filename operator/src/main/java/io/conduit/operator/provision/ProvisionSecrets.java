@@ -23,6 +23,7 @@ import java.util.Objects;
 final class ProvisionSecrets {
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String BACKEND_LABEL = "conduit.io/provisioned-for";
+    static final String REDIS_PASSWORD = "REDIS_PASSWORD";
 
     private ProvisionSecrets() {
     }
@@ -76,7 +77,7 @@ final class ProvisionSecrets {
         data.put("REDIS_PORT", Integer.toString(url.port()));
         data.put("REDIS_DB", Integer.toString(url.db()));
         data.put("REDIS_USERNAME", user);
-        data.put("REDIS_PASSWORD", identity.password());
+        data.put(REDIS_PASSWORD, identity.password());
         data.put("REDIS_TLS", Boolean.toString(url.scheme().equals("rediss")));
         data.put("QUEUE_PREFIX", prefix);
         data.put("QUEUE_MODE", mode == QueueBackendSpec.RedisMode.STREAMS ? "streams" : "bullmq");

@@ -1,5 +1,6 @@
 package io.conduit.operator.provision;
 
+import io.conduit.operator.backend.RedisLogins;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -34,18 +35,7 @@ final class RedisAdmin implements AutoCloseable {
 
     /** @param credentials {@code password} and optionally {@code username} of the admin; empty for none */
     static RedisAdmin connect(String url, boolean tls, Map<String, String> credentials) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(TIMEOUT);
-        uri.setSsl(tls || uri.isSsl());
-        String password = credentials.get("password");
-        if (password != null) {
-            String username = credentials.get("username");
-            if (username != null && !username.isEmpty()) {
-                uri.setAuthentication(username, password.toCharArray());
-            } else {
-                uri.setAuthentication(password.toCharArray());
-            }
-        }
+        RedisURI uri = RedisLogins.uri(url, tls, credentials, TIMEOUT);
         RedisClient client = RedisClient.create(RESOURCES, uri);
         try {
             return new RedisAdmin(client, client.connect());

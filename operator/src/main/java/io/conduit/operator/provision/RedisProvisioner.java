@@ -59,7 +59,7 @@ final class RedisProvisioner {
                     String user = RedisUsers.gateway(backend, use.namespace(), use.name());
                     String secretName = ProvisionedCredentials.redisGatewaySecret(backend.getMetadata().getName(), use.namespace(), use.name());
                     StoredIdentity identity = StoredIdentity.resolve(ProvisionSecrets.get(client, ns, secretName),
-                            backendRotation + "|" + Rotation.of(use.gateway()));
+                            StoredIdentity.PASSWORD, backendRotation + "|" + Rotation.of(use.gateway()));
                     // Redis first: a Secret naming a password Redis does not know yet would lock the gateway out.
                     store.setUser(user, identity.acceptedSha256s(),
                             RedisAclRules.gateway(mode, prefix, use.namespace() + "/" + use.name(), use.globalRateLimits()));
@@ -71,7 +71,8 @@ final class RedisProvisioner {
             List<String> consumers = new ArrayList<>();
             for (ProvisionedConsumer c : consumers(provision)) {
                 String user = RedisUsers.consumer(backend, c.name());
-                StoredIdentity identity = StoredIdentity.resolve(ProvisionSecrets.get(client, ns, c.secretName()), backendRotation);
+                StoredIdentity identity = StoredIdentity.resolve(ProvisionSecrets.get(client, ns, c.secretName()),
+                        ProvisionSecrets.REDIS_PASSWORD, backendRotation);
                 store.setUser(user, identity.acceptedSha256s(), RedisAclRules.consumer(mode, prefix));
                 owned.add(ProvisionSecrets.redisConsumer(backend, c.secretName(), RedisConnectionUrl.of(redis.url(), tls),
                         user, identity, prefix, mode));

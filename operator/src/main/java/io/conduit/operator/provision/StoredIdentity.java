@@ -17,9 +17,12 @@ record StoredIdentity(String password, String previousSha256, String rotation) {
     static final String PREVIOUS = "previousPasswordSha256";
     static final String ROTATION_ANNOTATION = "conduit.io/rotation";
 
-    /** What {@code existing} holds if it answers {@code rotation}; else a fresh password, the old one kept for the roll. */
-    static StoredIdentity resolve(Secret existing, String rotation) {
-        String current = value(existing, PASSWORD);
+    /**
+     * What {@code existing} holds (its password under {@code passwordKey}) if it answers {@code rotation}; else a fresh
+     * password, the old one kept for the roll.
+     */
+    static StoredIdentity resolve(Secret existing, String passwordKey, String rotation) {
+        String current = value(existing, passwordKey);
         String answered = existing == null || existing.getMetadata().getAnnotations() == null ? null
                 : existing.getMetadata().getAnnotations().get(ROTATION_ANNOTATION);
         if (current != null && rotation.equals(answered)) {
