@@ -27,9 +27,18 @@ final class BackendRenderer {
     static final long UNLIMITED = Long.MAX_VALUE;
 
     private final Secrets secrets;
+    /** The gateway rendered for ({@code namespace/name}), or null without one: provisioned identities are per gateway. */
+    private final String gatewayNamespace;
+    private final String gatewayName;
 
     BackendRenderer(Secrets secrets) {
+        this(secrets, null, null);
+    }
+
+    BackendRenderer(Secrets secrets, String gatewayNamespace, String gatewayName) {
         this.secrets = secrets;
+        this.gatewayNamespace = gatewayNamespace;
+        this.gatewayName = gatewayName;
     }
 
     /** A rendered backend, or the problem that keeps it out. */
@@ -125,7 +134,13 @@ final class BackendRenderer {
                     QueueBackendSpec.RedisMode mode = r.mode() == null ? QueueBackendSpec.RedisMode.BULLMQ : r.mode();
                     String credentialsKey = null;
                     Map<String, Map<String, String>> credentials = Map.of();
-                    if (r.credentialsSecretRef() != null) {
+                    if (ProvisionedCredentials.redisAclUsers(r)) {
+                        // The gateway's own ACL user, never the admin credentials the operator provisions it with.
+                        require(gatewayName != null, "redis.provision.aclUsers needs an EdgeGateway (the operator provisions a user per gateway)");
+                        credentialsKey = "queue." + name;
+                        String provisioned = ProvisionedCredentials.redisGatewaySecret(name, gatewayNamespace, gatewayName);
+                        credentials = Map.of(credentialsKey, provisionedSecret(id, provisioned));
+                    } else if (r.credentialsSecretRef() != null) {
                         credentialsKey = "queue." + name;
                         credentials = Map.of(credentialsKey, secret(id, r.credentialsSecretRef(), "password"));
                     }
@@ -199,6 +214,15 @@ final class BackendRenderer {
             if (!values.containsKey(key)) {
                 throw new MissingSecret("Secret " + owner.namespace() + "/" + ref.name() + " has no key " + key);
             }
+        }
+        return values;
+    }
+
+    private Map<String, String> provisionedSecret(ResourceId owner, String name) {
+        Map<String, String> values = secrets.values(owner.namespace(), name).orElse(Map.of());
+        if (!values.containsKey("username") || !values.containsKey("password")) {
+            throw new MissingSecret("the ACL user of this gateway is not provisioned yet (Secret " + owner.namespace() + "/" + name
+                    + "; see the QueueBackend's CredentialsReady condition)");
         }
         return values;
     }

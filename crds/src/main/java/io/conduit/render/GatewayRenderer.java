@@ -79,10 +79,9 @@ public final class GatewayRenderer {
         List<Problem> problems = new ArrayList<>();
         Map<String, Map<String, String>> credentials = new TreeMap<>();
         Secrets secrets = new Secrets(resources.secrets());
-        BackendRenderer backendRenderer = new BackendRenderer(secrets);
-
         String gwNamespace = gateway == null ? null : ResourceId.namespaceOf(gateway);
         String gwName = gateway == null ? IMPLICIT_GATEWAY : gateway.getMetadata().getName();
+        BackendRenderer backendRenderer = new BackendRenderer(secrets, gwNamespace, gateway == null ? null : gwName);
         EdgeGatewaySpec gwSpec = gateway == null ? null : gateway.getSpec();
 
         Map<String, BackendRenderer.Rendered<BlobBackendConfig>> blobs = new HashMap<>();

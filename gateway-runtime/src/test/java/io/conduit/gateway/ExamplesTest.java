@@ -16,8 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every folder of Conduit resources under examples/ reads and renders without a single problem, as users will apply it. */
 class ExamplesTest {
     static final Path EXAMPLES = Path.of("..", "examples");
-    /** Argo CD configuration, not Conduit resources; install-tests checks it (ArgoHealthChecksTest). */
-    static final Set<String> NOT_RESOURCE_SETS = Set.of("gitops");
+    /**
+     * Argo CD configuration, not Conduit resources; install-tests checks it (ArgoHealthChecksTest). And provisioning,
+     * which only the operator does (the identities it renders with exist only in a cluster); operator ProvisioningKubeIT covers the same set-up.
+     */
+    static final Set<String> NOT_RESOURCE_SETS = Set.of("gitops", "provisioning");
 
     static List<Path> examples() throws Exception {
         try (Stream<Path> dirs = Files.list(EXAMPLES)) {

@@ -48,7 +48,12 @@ public record QueueBackendSpec(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RedisProvision(@JsonPropertyDescription("Create an ACL user per gateway limited to this backend's keys.") Boolean aclUsers) {
+    public record RedisProvision(
+            @JsonPropertyDescription("Create an ACL user per EdgeGateway that uses this backend, limited to its prefix and the commands "
+                    + "its mode needs; the gateway then logs in as that user instead of with credentialsSecretRef (the admin).")
+            Boolean aclUsers,
+            @JsonPropertyDescription("Read-side identities for workers: an ACL user each, written with the connection URL into a "
+                    + "Secret of this namespace.") List<ProvisionedConsumer> consumers) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -25,20 +25,9 @@ final class RedisCheck {
         List<String> secrets = List.copyOf(credentials.values());
         RedisURI uri;
         try {
-            uri = RedisURI.create(url);
+            uri = RedisLogins.uri(url, tls, credentials, TIMEOUT);
         } catch (RuntimeException e) {
             return Probe.failed("Invalid", "redis.url: " + Probe.redact(e.getMessage(), secrets));
-        }
-        uri.setTimeout(TIMEOUT);
-        uri.setSsl(tls || uri.isSsl());
-        String password = credentials.get("password");
-        if (password != null) {
-            String username = credentials.get("username");
-            if (username != null && !username.isEmpty()) {
-                uri.setAuthentication(username, password.toCharArray());
-            } else {
-                uri.setAuthentication(password.toCharArray());
-            }
         }
         String where = uri.getHost() + ":" + uri.getPort();
         RedisClient client = RedisClient.create(RESOURCES, uri);

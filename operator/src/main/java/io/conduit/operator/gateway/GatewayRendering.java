@@ -84,7 +84,7 @@ public final class GatewayRendering {
         };
     }
 
-    static RenderResult render(EdgeGateway gateway, Source source) {
+    public static RenderResult render(EdgeGateway gateway, Source source) {
         String ns = gateway.getMetadata().getNamespace();
         boolean allNamespaces = gateway.getSpec() != null && gateway.getSpec().allowedRoutes() != null
                 && gateway.getSpec().allowedRoutes().namespaces() == EdgeGatewaySpec.RouteNamespaces.All;

@@ -1,0 +1,28 @@
+package io.conduit.operator.backend;
+
+import io.lettuce.core.RedisURI;
+import java.time.Duration;
+import java.util.Map;
+
+/** How the operator logs in to a backend's Redis: the URL, TLS, and AUTH with the Secret's (username and) password. */
+public final class RedisLogins {
+    private RedisLogins() {
+    }
+
+    /** @param credentials {@code password} and optionally {@code username}; empty for none */
+    public static RedisURI uri(String url, boolean tls, Map<String, String> credentials, Duration timeout) {
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        uri.setSsl(tls || uri.isSsl());
+        String password = credentials.get("password");
+        if (password != null) {
+            String username = credentials.get("username");
+            if (username != null && !username.isEmpty()) {
+                uri.setAuthentication(username, password.toCharArray());
+            } else {
+                uri.setAuthentication(password.toCharArray());
+            }
+        }
+        return uri;
+    }
+}
