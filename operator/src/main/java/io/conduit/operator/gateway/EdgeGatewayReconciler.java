@@ -43,7 +43,9 @@ import java.util.stream.Collectors;
         @Dependent(type = GatewayServiceAccountDependent.class),
         @Dependent(type = GatewayConfigMapDependent.class),
         @Dependent(type = GatewayCredentialsDependent.class),
-        @Dependent(type = GatewayDeploymentDependent.class),
+        @Dependent(type = GatewayAdminTokenDependent.class, name = GatewayAdminTokenDependent.NAME),
+        // The pods mount the admin token, and the pod template carries its hash.
+        @Dependent(type = GatewayDeploymentDependent.class, dependsOn = GatewayAdminTokenDependent.NAME),
         @Dependent(type = GatewayServiceDependent.class),
         @Dependent(type = GatewayNetworkPolicyDependent.class),
         @Dependent(type = GatewayDisruptionBudgetDependent.class,
@@ -73,8 +75,7 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
         // Push the rendered config to every ready pod that does not run it yet; pods that become
         // ready trigger a reconciliation through the Pod informer and get pushed to here.
-        String token = AdminTokens.ensure(context.getClient(), gateway, cachedSecret(context,
-                new ResourceID(AdminTokens.name(gateway), gateway.getMetadata().getNamespace())));
+        String token = AdminTokens.of(context);
         List<Pod> pods = OwnPods.of(context.getSecondaryResourcesAsStream(Pod.class)
                         .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
                         .toList(),
@@ -124,14 +125,6 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         gateway.setStatus(status);
         UpdateControl<EdgeGateway> control = changed ? UpdateControl.patchStatus(gateway) : UpdateControl.noUpdate();
         return failures.isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
-    }
-
-    /** A Secret from the namespace-wide Secret informer's cache, or null. */
-    @SuppressWarnings("unchecked")
-    static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
-        var secrets = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
-                .getEventSourceFor(Secret.class, Secret.class.getSimpleName());
-        return secrets.get(id).orElse(null);
     }
 
     /** How {@link ServedRules} names a gateway: {@code namespace/name}. */
