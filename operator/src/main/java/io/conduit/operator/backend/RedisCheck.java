@@ -31,15 +31,7 @@ final class RedisCheck {
         }
         uri.setTimeout(TIMEOUT);
         uri.setSsl(tls || uri.isSsl());
-        String password = credentials.get("password");
-        if (password != null) {
-            String username = credentials.get("username");
-            if (username != null && !username.isEmpty()) {
-                uri.setAuthentication(username, password.toCharArray());
-            } else {
-                uri.setAuthentication(password.toCharArray());
-            }
-        }
+        RedisAuth.of(credentials).ifPresent(auth -> auth.applyTo(uri));
         String where = uri.getHost() + ":" + uri.getPort();
         RedisClient client = RedisClient.create(RESOURCES, uri);
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
