@@ -6,16 +6,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * {@code PUT /admin/config} to one pod's admin port, answering the revision the pod now runs, or
  * why not. The admin port is not in the Service: the operator reaches each pod by its IP.
- * Asynchronous, so that {@link ConfigRollout} can ask every pod at once.
+ * Asynchronous, so that {@link ConfigRollout} can ask every pod at once, and never longer than its timeout.
  */
 final class ConfigPusher {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -56,11 +58,17 @@ final class ConfigPusher {
                         .header("Authorization", "Bearer " + token)
                         .PUT(HttpRequest.BodyPublishers.ofString(configJson))
                         .build(), HttpResponse.BodyHandlers.ofString())
-                .thenApply(ConfigPusher::answer)
-                .exceptionally(ConfigPusher::failure);
+                .thenApply(this::answer)
+                .exceptionally(this::failure)
+                // Connecting and answering have a timeout each: together they get no more than one.
+                .completeOnTimeout(late(), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static Outcome answer(HttpResponse<String> response) {
+    private Outcome late() {
+        return new Outcome(null, "no answer within " + timeout.toMillis() + " ms");
+    }
+
+    private Outcome answer(HttpResponse<String> response) {
         if (response.statusCode() != 200) {
             return new Outcome(null, "pod answered " + response.statusCode() + ": " + abbreviate(response.body()));
         }
@@ -71,9 +79,10 @@ final class ConfigPusher {
         }
     }
 
-    private static Outcome failure(Throwable e) {
+    private Outcome failure(Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        return new Outcome(null, cause.getClass().getSimpleName() + ": " + cause.getMessage());
+        return cause instanceof HttpTimeoutException ? late()
+                : new Outcome(null, cause.getClass().getSimpleName() + ": " + cause.getMessage());
     }
 
     /** The port the pod declares as {@code admin}, if any. */

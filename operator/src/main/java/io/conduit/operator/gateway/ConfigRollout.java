@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Brings a gateway's ready pods to the rendered config: pushes to every ready pod that has not acknowledged
@@ -22,7 +21,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConfigRollout {
     private final ConfigPusher pusher;
-    private final Duration perPod;
     private final Map<ResourceID, PodRevisions> revisions = new ConcurrentHashMap<>();
 
     ConfigRollout() {
@@ -30,7 +28,6 @@ final class ConfigRollout {
     }
 
     ConfigRollout(Duration perPod) {
-        this.perPod = perPod;
         this.pusher = new ConfigPusher(perPod);
     }
 
@@ -54,9 +51,7 @@ final class ConfigRollout {
         Map<Pod, CompletableFuture<ConfigPusher.Outcome>> asked = new LinkedHashMap<>();
         if (!behind.isEmpty()) {
             String configJson = ConfigJson.write(config);
-            ConfigPusher.Outcome late = new ConfigPusher.Outcome(null, "no answer within " + perPod.toMillis() + " ms");
-            behind.forEach(pod -> asked.put(pod, pusher.push(pod, configJson, token)
-                    .completeOnTimeout(late, perPod.toMillis(), TimeUnit.MILLISECONDS)));
+            behind.forEach(pod -> asked.put(pod, pusher.push(pod, configJson, token)));
         }
         List<String> pushed = new ArrayList<>();
         List<String> failures = new ArrayList<>();
