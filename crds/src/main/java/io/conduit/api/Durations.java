@@ -2,12 +2,13 @@ package io.conduit.api;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Durations written the Go/Kubernetes way: {@code 500ms}, {@code 30s}, {@code 1m30s}, {@code 24h}. */
 public final class Durations {
     public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
-    private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
-    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)");
+    private static final Pattern WHOLE = Pattern.compile(PATTERN);
+    private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     private Durations() {
     }

@@ -1,12 +1,13 @@
 package io.conduit.api;
 
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Byte sizes written the Kubernetes way: {@code 1048576}, {@code 100Mi}, {@code 1Gi}, {@code 16Ki}, {@code 5M}. */
 public final class Quantities {
     /** Used both in the CRD schema and here, so the API server and the renderer agree. */
     public static final String PATTERN = "^[0-9]+(Ki|Mi|Gi|Ti|k|K|M|G|T)?$";
-    private static final java.util.regex.Pattern COMPILED = java.util.regex.Pattern.compile(PATTERN);
+    private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
     private Quantities() {
     }

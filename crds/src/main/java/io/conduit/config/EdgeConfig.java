@@ -3,6 +3,9 @@ package io.conduit.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Edge policies of a gateway. Token values are not here: they come with {@link GatewayCredentials}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,9 +47,9 @@ public record EdgeConfig(
 
         public Record {
             path = path == null ? DEFAULT_PATH : path;
-            java.util.Set<String> names = new java.util.TreeSet<>(ALWAYS_REDACTED);
+            Set<String> names = new TreeSet<>(ALWAYS_REDACTED);
             if (redactHeaders != null) {
-                redactHeaders.forEach(h -> names.add(h.toLowerCase(java.util.Locale.ROOT)));
+                redactHeaders.forEach(h -> names.add(h.toLowerCase(Locale.ROOT)));
             }
             redactHeaders = List.copyOf(names);
         }

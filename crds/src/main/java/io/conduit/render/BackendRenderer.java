@@ -12,6 +12,7 @@ import io.conduit.config.BlobBackendConfig;
 import io.conduit.config.QueueBackendConfig;
 import io.conduit.template.Scope;
 import io.conduit.template.StringTemplate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -160,7 +161,7 @@ final class BackendRenderer {
                     require(!sasl || k.credentialsSecretRef() != null,
                             "kafka.credentialsSecretRef (username, password) is required with security.protocol " + protocol);
                     String credentialsKey = null;
-                    Map<String, Map<String, String>> credentials = new java.util.HashMap<>();
+                    Map<String, Map<String, String>> credentials = new HashMap<>();
                     if (k.credentialsSecretRef() != null) {
                         credentialsKey = "queue." + name;
                         // TLS alone needs no user: a Secret with just ca.crt (or a client certificate) will do.

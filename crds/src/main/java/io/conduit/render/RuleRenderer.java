@@ -3,6 +3,7 @@ package io.conduit.render;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.conduit.api.Durations;
 import io.conduit.api.Quantities;
 import io.conduit.api.v1alpha1.LocalObjectReference;
 import io.conduit.api.v1alpha1.RouteRule;
@@ -172,9 +173,9 @@ final class RuleRenderer {
                 : Quantities.parseBytes(ws.maxMessageSize());
         check(max > 0 && max <= Integer.MAX_VALUE, "when.ws.maxMessageSize must be between 1 byte and 2Gi");
         long idle = ws.idleTimeout() == null ? RouteConfig.WebSocket.DEFAULT_IDLE_TIMEOUT_MILLIS
-                : io.conduit.api.Durations.parse(ws.idleTimeout()).toMillis();
+                : Durations.parse(ws.idleTimeout()).toMillis();
         long ping = ws.pingInterval() == null ? RouteConfig.WebSocket.DEFAULT_PING_INTERVAL_MILLIS
-                : io.conduit.api.Durations.parse(ws.pingInterval()).toMillis();
+                : Durations.parse(ws.pingInterval()).toMillis();
         check(idle > 0 && ping > 0, "when.ws.idleTimeout and pingInterval must be more than 0");
         return new RouteConfig.Match("GET", ws.path(), null, List.of(), new RouteConfig.WebSocket(max, idle, ping));
     }

@@ -3,6 +3,7 @@ package io.conduit.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Text with {@code {placeholders}}: a name ({@code {yyyy}}, {@code {blobId}}) or a reference
@@ -123,12 +124,12 @@ public final class StringTemplate {
 
     private static String nameValue(Name name, Context context) {
         return switch (name) {
-            case YEAR -> String.format(java.util.Locale.ROOT, "%04d", context.now().getYear());
-            case MONTH -> String.format(java.util.Locale.ROOT, "%02d", context.now().getMonthValue());
-            case DAY -> String.format(java.util.Locale.ROOT, "%02d", context.now().getDayOfMonth());
-            case HOUR -> String.format(java.util.Locale.ROOT, "%02d", context.now().getHour());
-            case MINUTE -> String.format(java.util.Locale.ROOT, "%02d", context.now().getMinute());
-            case SECOND -> String.format(java.util.Locale.ROOT, "%02d", context.now().getSecond());
+            case YEAR -> String.format(Locale.ROOT, "%04d", context.now().getYear());
+            case MONTH -> String.format(Locale.ROOT, "%02d", context.now().getMonthValue());
+            case DAY -> String.format(Locale.ROOT, "%02d", context.now().getDayOfMonth());
+            case HOUR -> String.format(Locale.ROOT, "%02d", context.now().getHour());
+            case MINUTE -> String.format(Locale.ROOT, "%02d", context.now().getMinute());
+            case SECOND -> String.format(Locale.ROOT, "%02d", context.now().getSecond());
             case UUID -> context.names().getOrDefault(name, java.util.UUID.randomUUID().toString());
             default -> context.names().getOrDefault(name, "");
         };

@@ -3,6 +3,7 @@ package io.conduit.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.conduit.api.Durations;
 import io.conduit.api.Quantities;
 import io.fabric8.generator.annotation.Pattern;
@@ -55,9 +56,9 @@ public record BlobBackendSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Provision(
             Boolean createBucket,
-            @JsonPropertyDescription("Bucket policy document, applied as given.") com.fasterxml.jackson.databind.JsonNode policy,
-            @JsonPropertyDescription("Bucket lifecycle configuration, applied as given.") com.fasterxml.jackson.databind.JsonNode lifecycle,
-            @JsonPropertyDescription("Bucket CORS configuration, applied as given.") com.fasterxml.jackson.databind.JsonNode cors,
+            @JsonPropertyDescription("Bucket policy document, applied as given.") JsonNode policy,
+            @JsonPropertyDescription("Bucket lifecycle configuration, applied as given.") JsonNode lifecycle,
+            @JsonPropertyDescription("Bucket CORS configuration, applied as given.") JsonNode cors,
             DeletionPolicy deletionPolicy) {
     }
 

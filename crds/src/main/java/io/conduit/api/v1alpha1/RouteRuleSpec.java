@@ -3,6 +3,7 @@ package io.conduit.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.conduit.api.Durations;
 import io.conduit.api.Quantities;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -61,9 +62,9 @@ public record RouteRuleSpec(
             String path,
             @Pattern(Quantities.PATTERN) @JsonPropertyDescription("Largest message accepted (default 1Mi); a larger one closes the connection with 1009.")
             String maxMessageSize,
-            @Pattern(io.conduit.api.Durations.PATTERN) @JsonPropertyDescription("Close a connection silent this long (default 60s).")
+            @Pattern(Durations.PATTERN) @JsonPropertyDescription("Close a connection silent this long (default 60s).")
             String idleTimeout,
-            @Pattern(io.conduit.api.Durations.PATTERN) @JsonPropertyDescription("Ping the client this often (default 20s).")
+            @Pattern(Durations.PATTERN) @JsonPropertyDescription("Ping the client this often (default 20s).")
             String pingInterval) {
     }
 

@@ -14,15 +14,7 @@ public final class RedisLogins {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         uri.setSsl(tls || uri.isSsl());
-        String password = credentials.get("password");
-        if (password != null) {
-            String username = credentials.get("username");
-            if (username != null && !username.isEmpty()) {
-                uri.setAuthentication(username, password.toCharArray());
-            } else {
-                uri.setAuthentication(password.toCharArray());
-            }
-        }
+        RedisAuth.of(credentials).ifPresent(auth -> auth.applyTo(uri));
         return uri;
     }
 }

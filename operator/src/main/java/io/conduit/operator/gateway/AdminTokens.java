@@ -1,22 +1,23 @@
 package io.conduit.operator.gateway;
 
 import io.conduit.api.v1alpha1.EdgeGateway;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * The per-gateway admin token, generated once into Secret {@code <gw>-admin} and kept: pods read it
- * from there, the operator sends it with every push. Owned by the EdgeGateway, so it goes with it.
+ * from there, the operator sends it with every push. {@link GatewayAdminTokenDependent} owns the Secret;
+ * the token it settled on for a reconciliation is shared through the reconciliation context.
  */
 final class AdminTokens {
     static final String KEY = "token";
+    private static final String CONTEXT_KEY = AdminTokens.class.getName();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private AdminTokens() {
@@ -26,49 +27,46 @@ final class AdminTokens {
         return gateway.getMetadata().getName() + "-admin";
     }
 
-    /** The gateway's token, creating its Secret the first time. */
-    static String ensure(KubernetesClient client, EdgeGateway gateway) {
-        return ensure(client, gateway, null);
+    /**
+     * The token of this reconciliation: the one {@code existing} holds, else a new one. Settled once per
+     * reconciliation, so the Secret, the pods' credentials hash and the push all use the same token.
+     */
+    static String settle(Context<EdgeGateway> context, Optional<Secret> existing) {
+        var shared = context.managedWorkflowAndDependentResourceContext();
+        synchronized (shared) {
+            String token = shared.get(CONTEXT_KEY, String.class)
+                    .orElseGet(() -> existing.map(AdminTokens::token).orElseGet(AdminTokens::generate));
+            shared.put(CONTEXT_KEY, token);
+            return token;
+        }
     }
 
-    /**
-     * As {@link #ensure(KubernetesClient, EdgeGateway)}, trying {@code cached} (the informer's copy of the
-     * Secret, or null) first: a reconciliation that pushes then makes no API call before the push.
-     */
-    static String ensure(KubernetesClient client, EdgeGateway gateway, Secret cached) {
-        if (cached != null && cached.getData() != null && cached.getData().containsKey(KEY)) {
-            return new String(Base64.getDecoder().decode(cached.getData().get(KEY)), StandardCharsets.UTF_8);
-        }
-        String ns = gateway.getMetadata().getNamespace();
-        Secret existing = client.secrets().inNamespace(ns).withName(name(gateway)).get();
-        if (existing != null && existing.getData() != null && existing.getData().containsKey(KEY)) {
-            return new String(Base64.getDecoder().decode(existing.getData().get(KEY)), StandardCharsets.UTF_8);
-        }
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        String token = HexFormat.of().formatHex(bytes);
-        Secret secret = new SecretBuilder()
+    /** The token the admin-token dependent settled on; the workflow runs it before anything that needs it. */
+    static String of(Context<EdgeGateway> context) {
+        return context.managedWorkflowAndDependentResourceContext().getMandatory(CONTEXT_KEY, String.class);
+    }
+
+    static Secret secret(EdgeGateway gateway, String token) {
+        return new SecretBuilder()
                 .withNewMetadata()
                 .withName(name(gateway))
-                .withNamespace(ns)
+                .withNamespace(gateway.getMetadata().getNamespace())
                 .withLabels(GatewayNames.labels(gateway))
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion(gateway.getApiVersion()).withKind(gateway.getKind())
-                        .withName(gateway.getMetadata().getName()).withUid(gateway.getMetadata().getUid())
-                        .withController(true).withBlockOwnerDeletion(true).build())
                 .endMetadata()
                 .withType("Opaque")
                 .addToData(KEY, Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))
                 .build();
-        try {
-            client.secrets().inNamespace(ns).resource(secret).create();
-            return token;
-        } catch (KubernetesClientException conflict) {
-            // Created meanwhile by another reconciliation: use that one.
-            if (conflict.getCode() == 409) {
-                return ensure(client, gateway);
-            }
-            throw conflict;
-        }
+    }
+
+    /** The token a Secret holds, or null when it holds none. */
+    private static String token(Secret secret) {
+        return secret.getData() == null || !secret.getData().containsKey(KEY) ? null
+                : new String(Base64.getDecoder().decode(secret.getData().get(KEY)), StandardCharsets.UTF_8);
+    }
+
+    private static String generate() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

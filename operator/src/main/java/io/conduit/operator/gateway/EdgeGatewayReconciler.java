@@ -5,18 +5,11 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.EdgeGatewayStatus;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
-import io.conduit.operator.status.EventRecorder;
 import io.conduit.render.RenderResult;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.conduit.config.ConfigJson;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -30,12 +23,14 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Keeps an EdgeGateway's owned objects in line with its rendered config. Thin on purpose: the
- * dependents build the objects, {@link GatewayRendering} renders, and this class only reports status.
+ * dependents build the objects, {@link GatewayRendering} renders, {@link ConfigRollout} pushes to the
+ * pods and {@link GatewayStatuses} says where the gateway stands; {@link #reconcile} only calls them in order.
  * Any change to a RouteRule or backend in the namespace re-renders every EdgeGateway there.
  */
 @ControllerConfiguration
@@ -43,7 +38,9 @@ import java.util.stream.Collectors;
         @Dependent(type = GatewayServiceAccountDependent.class),
         @Dependent(type = GatewayConfigMapDependent.class),
         @Dependent(type = GatewayCredentialsDependent.class),
-        @Dependent(type = GatewayDeploymentDependent.class),
+        @Dependent(type = GatewayAdminTokenDependent.class, name = GatewayAdminTokenDependent.NAME),
+        // The pods mount the admin token, and the pod template carries its hash.
+        @Dependent(type = GatewayDeploymentDependent.class, dependsOn = GatewayAdminTokenDependent.NAME),
         @Dependent(type = GatewayServiceDependent.class),
         @Dependent(type = GatewayNetworkPolicyDependent.class),
         @Dependent(type = GatewayDisruptionBudgetDependent.class,
@@ -51,8 +48,7 @@ import java.util.stream.Collectors;
 })
 public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
-    private final ConfigPusher pusher = new ConfigPusher();
-    private final Map<ResourceID, PodRevisions> revisions = new ConcurrentHashMap<>();
+    private final ConfigRollout rollout = new ConfigRollout();
     private final ServedRules served;
 
     public EdgeGatewayReconciler() {
@@ -66,72 +62,23 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
 
     @Override
     public UpdateControl<EdgeGateway> reconcile(EdgeGateway gateway, Context<EdgeGateway> context) {
+        // The workflow has applied the owned objects by now; what is left is the push and the status.
         RenderResult rendering = GatewayRendering.of(gateway, context);
-        String revision = rendering.config().revision();
-        long generation = gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
-        int replicas = gateway.getSpec() == null || gateway.getSpec().replicas() == null ? 1 : gateway.getSpec().replicas();
+        List<Pod> pods = OwnPods.of(gateway, context);
+        // Pods that become ready trigger a reconciliation through the Pod informer and get pushed to here.
+        ConfigRollout.Round round = rollout.push(ResourceID.fromResource(gateway), pods, OwnPods.ready(pods),
+                rendering.config(), AdminTokens.of(context));
+        served.update(gatewayKey(gateway), rendering.config(), round.readyRevisions());
+        RolloutEvents.record(context.getClient(), gateway, rendering.config(), round);
+        return statusUpdate(gateway, GatewayStatuses.of(gateway, rendering, pods.size(), round), round);
+    }
 
-        // Push the rendered config to every ready pod that does not run it yet; pods that become
-        // ready trigger a reconciliation through the Pod informer and get pushed to here.
-        String token = AdminTokens.ensure(context.getClient(), gateway, cachedSecret(context,
-                new ResourceID(AdminTokens.name(gateway), gateway.getMetadata().getNamespace())));
-        List<Pod> pods = OwnPods.of(context.getSecondaryResourcesAsStream(Pod.class)
-                        .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
-                        .toList(),
-                context.getSecondaryResourcesAsStream(ReplicaSet.class).toList(),
-                context.getSecondaryResource(Deployment.class).map(d -> d.getMetadata().getUid()).orElse(null));
-        List<Pod> ready = pods.stream().filter(EdgeGatewayReconciler::isReady).toList();
-        PodRevisions acked = revisions.computeIfAbsent(ResourceID.fromResource(gateway), id -> new PodRevisions());
-        acked.retainOnly(PodRevisions.uids(pods));
-        String configJson = ConfigJson.write(rendering.config());
-        List<String> failures = new ArrayList<>();
-        List<String> pushed = new ArrayList<>();
-        for (Pod pod : ready) {
-            if (revision.equals(acked.of(pod))) {
-                continue;
-            }
-            ConfigPusher.Outcome outcome = pusher.push(pod, configJson, token);
-            if (outcome.ok()) {
-                acked.acknowledged(pod, outcome.revision());
-                pushed.add(pod.getMetadata().getName());
-            } else {
-                failures.add(pod.getMetadata().getName() + ": " + outcome.error());
-            }
-        }
-        int updated = (int) ready.stream().filter(p -> revision.equals(acked.of(p))).count();
-        served.update(gatewayKey(gateway), rendering.config(), ready.stream().map(acked::of).toList());
-        if (!pushed.isEmpty()) {
-            EventRecorder.normal(context.getClient(), gateway, "ConfigPushed", "revision " + revision + " ("
-                    + rendering.config().routes().size() + " routes) acknowledged by " + String.join(", ", pushed));
-        }
-        boolean wasFailing = gateway.getStatus() != null && gateway.getStatus().conditions() != null
-                && gateway.getStatus().conditions().stream().anyMatch(c -> "PushFailed".equals(c.getReason()));
-        if (!failures.isEmpty() && !wasFailing) {
-            // Once per failure streak: retries every few seconds would otherwise flood the namespace's events.
-            EventRecorder.warning(context.getClient(), gateway, "PushFailed", "revision " + revision
-                    + " not acknowledged by " + String.join("; ", failures));
-        }
-
-        List<Condition> previous = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions();
-        List<String> gatewayProblems = rendering.problems().stream()
-                .filter(p -> p.resource().kind().equals("EdgeGateway")).map(p -> p.message()).toList();
-        List<Condition> conditions = GatewayConditions.of(previous, generation, replicas, ready.size(), updated, revision,
-                rendering.config().routes().size(), failures, gatewayProblems);
-        EdgeGatewayStatus status = new EdgeGatewayStatus(generation, conditions, pods.size(), ready.size(), updated,
-                revision, GatewayNames.selectorString(gateway), rendering.config().routes().size());
-        // An unchanged status is not written: RouteRule reconcilers watch gateways, and a write would wake them for nothing.
+    /** An unchanged status is not written: RouteRule reconcilers watch gateways, and a write would wake them for nothing. */
+    private static UpdateControl<EdgeGateway> statusUpdate(EdgeGateway gateway, EdgeGatewayStatus status, ConfigRollout.Round round) {
         boolean changed = !status.equals(gateway.getStatus());
         gateway.setStatus(status);
         UpdateControl<EdgeGateway> control = changed ? UpdateControl.patchStatus(gateway) : UpdateControl.noUpdate();
-        return failures.isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
-    }
-
-    /** A Secret from the namespace-wide Secret informer's cache, or null. */
-    @SuppressWarnings("unchecked")
-    static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
-        var secrets = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
-                .getEventSourceFor(Secret.class, Secret.class.getSimpleName());
-        return secrets.get(id).orElse(null);
+        return round.failures().isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
     }
 
     /** How {@link ServedRules} names a gateway: {@code namespace/name}. */
@@ -140,12 +87,6 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
     }
 
     static final Duration RETRY_PUSH = Duration.ofSeconds(5);
-
-    static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getMetadata().getDeletionTimestamp() == null
-                && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
 
     @Override
     public List<EventSource<?, EdgeGateway>> prepareEventSources(EventSourceContext<EdgeGateway> context) {
@@ -168,7 +109,7 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 // of rules and backends would only queue full reconciliations ahead of the next real change.
                 .withOnUpdateFilter((R newer, R older) -> newer.getMetadata().getGeneration() == null
                         || !newer.getMetadata().getGeneration().equals(older.getMetadata().getGeneration())
-                        || !java.util.Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels()))
+                        || !Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels()))
                 .build();
         return new InformerEventSource<>(config, context);
     }

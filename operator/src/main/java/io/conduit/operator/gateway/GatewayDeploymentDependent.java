@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
@@ -36,8 +35,7 @@ public class GatewayDeploymentDependent extends CRUDKubernetesDependentResource<
         var spec = gateway.getSpec();
         int replicas = spec == null || spec.replicas() == null ? 1 : spec.replicas();
         String image = spec != null && spec.image() != null ? spec.image() : settings.gatewayImage();
-        String credentialsHash = CredentialsHash.of(rendering.credentials(), AdminTokens.ensure(context.getClient(), gateway,
-                EdgeGatewayReconciler.cachedSecret(context, new ResourceID(AdminTokens.name(gateway), gateway.getMetadata().getNamespace()))));
+        String credentialsHash = CredentialsHash.of(rendering.credentials(), AdminTokens.of(context));
         List<GatewayPodSecurity.Writable> writable = GatewayPodSecurity.writable(rendering.config());
         return new DeploymentBuilder()
                 .withNewMetadata()

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -96,7 +97,7 @@ final class GatewayPodSecurity {
                 .filter(Objects::nonNull).map(p -> Path.of(p).normalize())
                 .filter(Path::isAbsolute)
                 .filter(p -> !p.startsWith(WORK_DIR) && !p.startsWith(TMP_DIR) && p.getNameCount() > 0)
-                .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
         List<String> dirs = new ArrayList<>();
         for (Path p : absolute) {
             if (dirs.stream().noneMatch(d -> p.startsWith(d))) {

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.HashMap;
 
 /** The Service in front of the gateway pods: the traffic port only, never the admin port. */
 @KubernetesDependent(useSSA = BooleanWithUndefined.FALSE)
@@ -28,7 +29,7 @@ public class GatewayServiceDependent extends CRUDKubernetesDependentResource<Ser
                 .withName(GatewayNames.workload(gateway))
                 .withNamespace(gateway.getMetadata().getNamespace())
                 .withLabels(GatewayNames.labels(gateway))
-                .withAnnotations(s == null || s.annotations() == null ? new java.util.HashMap<>() : new java.util.HashMap<>(s.annotations()))
+                .withAnnotations(s == null || s.annotations() == null ? new HashMap<>() : new HashMap<>(s.annotations()))
                 .endMetadata()
                 .withNewSpec()
                 .withType(type)

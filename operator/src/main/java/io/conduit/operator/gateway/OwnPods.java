@@ -1,9 +1,12 @@
 package io.conduit.operator.gateway;
 
+import io.conduit.api.v1alpha1.EdgeGateway;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +20,26 @@ import java.util.stream.Collectors;
  */
 final class OwnPods {
     private OwnPods() {
+    }
+
+    /** The gateway's own pods, from the reconciler's Pod, ReplicaSet and Deployment caches. */
+    static List<Pod> of(EdgeGateway gateway, Context<EdgeGateway> context) {
+        return of(context.getSecondaryResourcesAsStream(Pod.class)
+                        .filter(p -> gateway.getMetadata().getName().equals(p.getMetadata().getLabels().get(GatewayNames.INSTANCE_LABEL)))
+                        .toList(),
+                context.getSecondaryResourcesAsStream(ReplicaSet.class).toList(),
+                context.getSecondaryResource(Deployment.class).map(d -> d.getMetadata().getUid()).orElse(null));
+    }
+
+    /** Those that serve: ready, with an IP, and not on their way out. */
+    static List<Pod> ready(List<Pod> pods) {
+        return pods.stream().filter(OwnPods::isReady).toList();
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getMetadata().getDeletionTimestamp() == null
+                && pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static List<Pod> of(Collection<Pod> labelled, Collection<ReplicaSet> replicaSets, String deploymentUid) {

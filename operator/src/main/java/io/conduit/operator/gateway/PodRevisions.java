@@ -1,6 +1,7 @@
 package io.conduit.operator.gateway;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +27,7 @@ final class PodRevisions {
         byPod.keySet().retainAll(podUids);
     }
 
-    static Set<String> uids(java.util.Collection<Pod> pods) {
+    static Set<String> uids(Collection<Pod> pods) {
         return pods.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
     }
 }

@@ -2,6 +2,8 @@ package io.conduit.operator.gateway;
 
 import io.conduit.config.GatewayConfig;
 import io.conduit.config.RouteConfig;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ public final class ServedRules {
             keep.add(config.revision());
             revisions.keySet().retainAll(keep);
             // A ready pod that acknowledged nothing yet is a null entry: it counts, and holds no rule.
-            return new Gateway(revisions, java.util.Collections.unmodifiableList(new java.util.ArrayList<>(readyPodRevisions)));
+            return new Gateway(revisions, Collections.unmodifiableList(new ArrayList<>(readyPodRevisions)));
         });
     }
 

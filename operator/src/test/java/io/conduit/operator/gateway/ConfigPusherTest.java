@@ -15,7 +15,7 @@ class ConfigPusherTest {
                 .endContainer().endSpec()
                 .withNewStatus().withPodIP("127.0.0.1").endStatus().build();
 
-        ConfigPusher.Outcome outcome = new ConfigPusher().push(pod, "{}", "token");
+        ConfigPusher.Outcome outcome = new ConfigPusher().push(pod, "{}", "token").join();
 
         assertThat(outcome.ok()).isFalse();
         assertThat(outcome.error()).isEqualTo("pod declares no container port named admin");

@@ -239,6 +239,36 @@ class EdgeGatewayReconcilerMockTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !before.equals(podHash()));
     }
 
+    /**
+     * The admin token is generated once, owned by the gateway (so it goes with it), and kept when the gateway
+     * reconciles again; a token replaced by hand is kept as well, and rolls the pods like any credential.
+     */
+    @Test
+    void theAdminTokenIsOwnedByTheGatewayAndNeverRegenerated() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> get(Secret.class, "edge-admin") != null
+                && get(Deployment.class, "edge-gateway") != null && revision() != null);
+        Secret admin = get(Secret.class, "edge-admin");
+        assertThat(admin.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("EdgeGateway");
+            assertThat(owner.getUid()).isEqualTo(get(EdgeGateway.class, "edge").getMetadata().getUid());
+        });
+        String token = admin.getData().get(AdminTokens.KEY);
+        String before = revision();
+
+        apply(RESOURCES.split("(?m)^---$")[3].replace("path: /upload", "path: /files/**"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !before.equals(revision()));
+        assertThat(get(Secret.class, "edge-admin").getData().get(AdminTokens.KEY)).isEqualTo(token);
+
+        String hash = podHash();
+        String replaced = Base64.getEncoder().encodeToString("replaced-by-hand".getBytes(StandardCharsets.UTF_8));
+        client.secrets().inNamespace(NS).withName("edge-admin").edit(s -> {
+            s.getData().put(AdminTokens.KEY, replaced);
+            return s;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> !hash.equals(podHash()));
+        assertThat(get(Secret.class, "edge-admin").getData().get(AdminTokens.KEY)).isEqualTo(replaced);
+    }
+
     static String podHash() {
         return get(Deployment.class, "edge-gateway").getSpec().getTemplate().getMetadata().getAnnotations()
                 .get("conduit.io/credentials-hash");
