@@ -2,9 +2,11 @@ package io.conduit.operator.gateway;
 
 import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.EdgeGateway;
+import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.EdgeGatewayStatus;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.operator.status.EventRecorder;
 import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -36,7 +38,8 @@ import java.util.stream.Collectors;
 /**
  * Keeps an EdgeGateway's owned objects in line with its rendered config. Thin on purpose: the
  * dependents build the objects, {@link GatewayRendering} renders, and this class only reports status.
- * Any change to a RouteRule or backend in the namespace re-renders every EdgeGateway there.
+ * Any change to a RouteRule or backend in the namespace re-renders every EdgeGateway there; so does a change
+ * of a watched Secret, and the periodic reconciliation re-reads the unwatched ones it references.
  */
 @ControllerConfiguration
 @Workflow(dependents = {
@@ -126,11 +129,16 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
         return failures.isEmpty() ? control : control.rescheduleAfter(RETRY_PUSH);
     }
 
-    /** A Secret from the namespace-wide Secret informer's cache, or null. */
+    /** Event source of the user Secrets labelled {@link ReferencedSecrets#WATCH_LABEL}; its cache serves renders. */
+    static final String WATCHED_SECRETS = "watched-secrets";
+    /** Event source of the Secrets the operator made for its gateways (admin token, credentials). */
+    static final String OWN_SECRETS = "gateway-secrets";
+
+    /** One of the gateways' own Secrets (labelled as the operator's) from the informer's cache, or null. */
     @SuppressWarnings("unchecked")
     static Secret cachedSecret(Context<EdgeGateway> context, ResourceID id) {
         var secrets = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
-                .getEventSourceFor(Secret.class, Secret.class.getSimpleName());
+                .getEventSourceFor(Secret.class, OWN_SECRETS);
         return secrets.get(id).orElse(null);
     }
 
@@ -153,7 +161,8 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 namespaceWide(RouteRule.class, context),
                 namespaceWide(BlobBackend.class, context),
                 namespaceWide(QueueBackend.class, context),
-                namespaceWide(Secret.class, context),
+                watchedSecrets(context),
+                gatewayLabelled(Secret.class, OWN_SECRETS, context),
                 gatewayLabelled(Pod.class, "gateway-pods", context),
                 gatewayLabelled(ReplicaSet.class, "gateway-replicasets", context));
     }
@@ -169,6 +178,26 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 .withOnUpdateFilter((R newer, R older) -> newer.getMetadata().getGeneration() == null
                         || !newer.getMetadata().getGeneration().equals(older.getMetadata().getGeneration())
                         || !java.util.Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels()))
+                .build();
+        return new InformerEventSource<>(config, context);
+    }
+
+    /**
+     * User Secrets labelled {@link ReferencedSecrets#WATCH_LABEL}{@code =true}, and only those: a change re-renders
+     * the gateways that may use them (their namespace's, and those admitting routes from every namespace).
+     * Unlabelled ones are never listed or cached; renders read them by name and the periodic reconciliation
+     * ({@code CONDUIT_SECRET_RESYNC}) picks up their rotation.
+     */
+    private static InformerEventSource<Secret, EdgeGateway> watchedSecrets(EventSourceContext<EdgeGateway> context) {
+        var config = InformerEventSourceConfiguration.from(Secret.class, EdgeGateway.class)
+                .withName(WATCHED_SECRETS)
+                .withLabelSelector(ReferencedSecrets.WATCH_SELECTOR)
+                .withSecondaryToPrimaryMapper((Secret secret) -> context.getPrimaryCache()
+                        .list(g -> secret.getMetadata().getNamespace().equals(g.getMetadata().getNamespace())
+                                || (g.getSpec() != null && g.getSpec().allowedRoutes() != null
+                                && g.getSpec().allowedRoutes().namespaces() == EdgeGatewaySpec.RouteNamespaces.All))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
                 .build();
         return new InformerEventSource<>(config, context);
     }
