@@ -97,34 +97,31 @@ class SecretWatchMockTest {
     void aWatchedSecretsRotationReachesTheGatewayAtOnce() {
         // The periodic reconciliation is an hour away: only the watch can bring the change.
         start(new OperatorSettings("example/gateway:test", java.util.Set.of(), Duration.ofHours(1)));
-        String before = podHash();
-
-        OperatorMockServer.apply(client, NS, """
+        rotateAndAwait("""
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: tokens, namespace: vault, labels: {conduit.io/watched: "true"}}
                 stringData: {acme: second-token}
-                """);
-
-        // The credentials Secret and the Deployment are written one after the other: wait for both.
-        await().atMost(Duration.ofSeconds(20)).until(() -> credentials().contains("second-token") && !before.equals(podHash()));
-        assertOnlyReferencedSecretsRead();
+                """, "second-token");
     }
 
     @Test
     void anUnwatchedSecretsRotationReachesTheGatewayOnThePeriodicReconciliation() {
         start(new OperatorSettings("example/gateway:test", java.util.Set.of(), Duration.ofSeconds(1)));
-        String before = podHash();
-
-        OperatorMockServer.apply(client, NS, """
+        rotateAndAwait("""
                 apiVersion: v1
                 kind: Secret
                 metadata: {name: s3-creds, namespace: vault}
                 stringData: {accessKeyId: AKIA1, secretAccessKey: second-s3-secret}
-                """);
+                """, "second-s3-secret");
+    }
 
+    /** Applies the rotated Secret; the gateway gets the new value and its pods roll (the hash changes). */
+    private static void rotateAndAwait(String secretYaml, String newValue) {
+        String before = podHash();
+        OperatorMockServer.apply(client, NS, secretYaml);
         // The credentials Secret and the Deployment are written one after the other: wait for both.
-        await().atMost(Duration.ofSeconds(20)).until(() -> credentials().contains("second-s3-secret") && !before.equals(podHash()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> credentials().contains(newValue) && !before.equals(podHash()));
         assertOnlyReferencedSecretsRead();
     }
 
