@@ -42,7 +42,9 @@ the ClusterRole and the per-namespace Roles; install-tests checks it against the
   resources: [blobbackends/status, queuebackends/status, routerules/status, edgegateways/status]
   verbs: [patch]
 # Owned objects are created and put back with update; deletion is left to garbage collection (owner references).
-# Secrets: get reads the admin token when the cache has not seen it yet.
+# Secrets: get reads the Secrets backends and gateways name (and the admin token the cache has not seen yet);
+# list/watch are only ever sent with a label selector (the operator's own Secrets, and user Secrets labelled
+# conduit.io/watched=true), but RBAC cannot narrow them to that: watchNamespaces is the way to narrow the grant.
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get, list, watch, create, update]

@@ -169,6 +169,17 @@ class HelmChartTest {
     }
 
     @Test
+    void secretResyncReachesTheOperatorAsADurationItAccepts() {
+        assertThat(env(Chart.render(), OperatorSettings.SECRET_RESYNC_ENV)).as("unset: the operator's default").isNull();
+        for (Object value : List.of("PT30S", 30)) {
+            String rendered = env(Chart.render(Map.of("secretResync", value)), OperatorSettings.SECRET_RESYNC_ENV);
+
+            assertThat(OperatorSettings.from(Map.of(OperatorSettings.SECRET_RESYNC_ENV, rendered)).secretResync())
+                    .as("secretResync %s", value).isEqualTo(java.time.Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void schedulingAndResourceValuesReachThePod() {
         Chart.Rendering rendering = Chart.render(Map.of(
                 "resources", Map.of("requests", Map.of("cpu", "250m", "memory", "300Mi"), "limits", Map.of("memory", "1Gi")),
@@ -265,6 +276,8 @@ class HelmChartTest {
                 Map.of("image", Map.of("repository", "conduit/operator", "pullPolicy", "Always", "tag", 3)),
                 Map.of("watchNamespaces", "shop"),
                 Map.of("watchNamespaces", List.of("Not_A_Namespace")),
+                Map.of("secretResync", "soon"),
+                Map.of("secretResync", 0),
                 Map.of("resources", Map.of("limits", Map.of("memory", "lots"))),
                 Map.of("nodeSelector", Map.of("zone", 1)),
                 Map.of("tolerations", Map.of("key", "x")),

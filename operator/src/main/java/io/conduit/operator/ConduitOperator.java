@@ -32,6 +32,10 @@ public final class ConduitOperator {
             if (!settings.watchesAllNamespaces()) {
                 overrider.settingNamespaces(settings.watchNamespaces());
             }
+            if (reconciler instanceof EdgeGatewayReconciler) {
+                // Unwatched Secrets are read by name on every reconciliation: this bounds how late their rotation lands.
+                overrider.withReconciliationMaxInterval(settings.secretResync());
+            }
         });
     }
 

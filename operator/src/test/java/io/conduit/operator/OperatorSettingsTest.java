@@ -25,4 +25,17 @@ class OperatorSettingsTest {
         assertThat(OperatorSettings.from(Map.of()).gatewayImage()).isEqualTo(OperatorSettings.DEFAULT_GATEWAY_IMAGE);
         assertThat(OperatorSettings.from(Map.of(OperatorSettings.GATEWAY_IMAGE_ENV, "r/g:1")).gatewayImage()).isEqualTo("r/g:1");
     }
+
+    @Test
+    void secretResyncIsAMinuteUnlessSetInSecondsOrIso8601() {
+        assertThat(OperatorSettings.from(Map.of()).secretResync()).isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(OperatorSettings.from(Map.of(OperatorSettings.SECRET_RESYNC_ENV, "30")).secretResync())
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(OperatorSettings.from(Map.of(OperatorSettings.SECRET_RESYNC_ENV, "PT2M")).secretResync())
+                .isEqualTo(java.time.Duration.ofMinutes(2));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.from(Map.of(OperatorSettings.SECRET_RESYNC_ENV, "soon")))
+                .hasMessageContaining(OperatorSettings.SECRET_RESYNC_ENV);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.from(Map.of(OperatorSettings.SECRET_RESYNC_ENV, "0")))
+                .hasMessageContaining("positive");
+    }
 }

@@ -96,7 +96,7 @@ class RbacMockTest {
             OperatorMockServer.apply(client, NS, """
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: s3-creds, namespace: rbac}
+                    metadata: {name: s3-creds, namespace: rbac, labels: {conduit.io/watched: "true"}}
                     stringData: {accessKeyId: AKIA1, secretAccessKey: secret-1}
                     ---
                     apiVersion: conduit.io/v1alpha1
@@ -144,7 +144,7 @@ class RbacMockTest {
             OperatorMockServer.apply(client, NS, """
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: s3-creds, namespace: rbac}
+                    metadata: {name: s3-creds, namespace: rbac, labels: {conduit.io/watched: "true"}}
                     stringData: {accessKeyId: AKIA1, secretAccessKey: secret-2}
                     """);
             await("credentials rewritten").atMost(Duration.ofSeconds(30)).until(() -> !credentials.equals(

@@ -2,9 +2,11 @@ package io.conduit.operator.gateway;
 
 import io.conduit.api.v1alpha1.BlobBackend;
 import io.conduit.api.v1alpha1.EdgeGateway;
+import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.EdgeGatewayStatus;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.render.RenderResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,7 +33,8 @@ import java.util.stream.Collectors;
  * Keeps an EdgeGateway's owned objects in line with its rendered config. Thin on purpose: the
  * dependents build the objects, {@link GatewayRendering} renders, {@link ConfigRollout} pushes to the
  * pods and {@link GatewayStatuses} says where the gateway stands; {@link #reconcile} only calls them in order.
- * Any change to a RouteRule or backend in the namespace re-renders every EdgeGateway there.
+ * Any change to a RouteRule or backend in the namespace re-renders every EdgeGateway there; so does a change
+ * of a watched Secret, and the periodic reconciliation re-reads the unwatched ones it references.
  */
 @ControllerConfiguration
 @Workflow(dependents = {
@@ -94,7 +97,7 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 namespaceWide(RouteRule.class, context),
                 namespaceWide(BlobBackend.class, context),
                 namespaceWide(QueueBackend.class, context),
-                namespaceWide(Secret.class, context),
+                watchedSecrets(context),
                 gatewayLabelled(Pod.class, "gateway-pods", context),
                 gatewayLabelled(ReplicaSet.class, "gateway-replicasets", context));
     }
@@ -110,6 +113,29 @@ public class EdgeGatewayReconciler implements Reconciler<EdgeGateway> {
                 .withOnUpdateFilter((R newer, R older) -> newer.getMetadata().getGeneration() == null
                         || !newer.getMetadata().getGeneration().equals(older.getMetadata().getGeneration())
                         || !Objects.equals(newer.getMetadata().getLabels(), older.getMetadata().getLabels()))
+                .build();
+        return new InformerEventSource<>(config, context);
+    }
+
+    /** Event source of the user Secrets labelled {@link ReferencedSecrets#WATCH_LABEL}; its cache serves renders. */
+    static final String WATCHED_SECRETS = "watched-secrets";
+
+    /**
+     * User Secrets labelled {@link ReferencedSecrets#WATCH_LABEL}{@code =true}, and only those: a change re-renders
+     * the gateways that may use them (their namespace's, and those admitting routes from every namespace).
+     * Unlabelled ones are never listed or cached; renders read them by name and the periodic reconciliation
+     * ({@code CONDUIT_SECRET_RESYNC}) picks up their rotation.
+     */
+    private static InformerEventSource<Secret, EdgeGateway> watchedSecrets(EventSourceContext<EdgeGateway> context) {
+        var config = InformerEventSourceConfiguration.from(Secret.class, EdgeGateway.class)
+                .withName(WATCHED_SECRETS)
+                .withLabelSelector(ReferencedSecrets.WATCH_SELECTOR)
+                .withSecondaryToPrimaryMapper((Secret secret) -> context.getPrimaryCache()
+                        .list(g -> secret.getMetadata().getNamespace().equals(g.getMetadata().getNamespace())
+                                || (g.getSpec() != null && g.getSpec().allowedRoutes() != null
+                                && g.getSpec().allowedRoutes().namespaces() == EdgeGatewaySpec.RouteNamespaces.All))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
                 .build();
         return new InformerEventSource<>(config, context);
     }

@@ -4,6 +4,7 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.config.ConfigJson;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -15,7 +16,9 @@ import java.util.Base64;
  * Secret {@code <gateway>-credentials}: the backend credentials and tokens the rendered config
  * refers to by key, copied from the Secrets the resources name. Kept out of the ConfigMap on purpose.
  */
-@KubernetesDependent(useSSA = BooleanWithUndefined.FALSE)
+// Its informer caches only the operator's own Secrets, never the namespace's others.
+@KubernetesDependent(useSSA = BooleanWithUndefined.FALSE,
+        informer = @Informer(labelSelector = GatewayNames.MANAGED_BY_LABEL + "=conduit-operator"))
 public class GatewayCredentialsDependent extends CRUDKubernetesDependentResource<Secret, EdgeGateway> {
 
     public GatewayCredentialsDependent() {

@@ -5,6 +5,7 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.operator.WatchedNamespaces;
 import io.conduit.render.GatewayRenderer;
 import io.conduit.render.RenderResult;
@@ -14,9 +15,12 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -34,12 +38,16 @@ public final class GatewayRendering {
     public interface Source {
         /** Every {@code type} of {@code namespace}, or of every watched namespace when it is null. */
         <T extends HasMetadata> List<T> list(Class<T> type, String namespace);
+
+        /** The named Secrets that exist, read by name: Secrets are never listed. */
+        List<Secret> secrets(Set<ReferencedSecrets.Ref> refs);
     }
 
     /**
-     * Read from the EdgeGateway reconciler's informer caches: they hold every RouteRule, backend and Secret
-     * of the watched namespaces, and they hold the change that triggered this reconciliation, so the
-     * render needs no API round trip (four lists per render were most of a rule change's latency).
+     * Read from the EdgeGateway reconciler's informer caches: they hold every RouteRule and backend of the
+     * watched namespaces, and they hold the change that triggered this reconciliation, so the render needs
+     * no list (four lists per render were most of a rule change's latency). Referenced Secrets come from
+     * the cache of labelled ones, the others by name ({@link ReferencedSecrets}).
      */
     public static RenderResult of(EdgeGateway gateway, Context<EdgeGateway> context) {
         var shared = context.managedWorkflowAndDependentResourceContext();
@@ -65,6 +73,11 @@ public final class GatewayRendering {
             public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
                 return namespace == null ? watched.list(client, type) : client.resources(type).inNamespace(namespace).list().getItems();
             }
+
+            @Override
+            public List<Secret> secrets(Set<ReferencedSecrets.Ref> refs) {
+                return ReferencedSecrets.read(refs, ref -> Optional.empty(), client);
+            }
         });
     }
 
@@ -81,6 +94,15 @@ public final class GatewayRendering {
                 return items.sorted(Comparator.comparing((T r) -> r.getMetadata().getNamespace())
                         .thenComparing(r -> r.getMetadata().getName())).toList();
             }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public List<Secret> secrets(Set<ReferencedSecrets.Ref> refs) {
+                var watchedCache = (InformerEventSource<Secret, EdgeGateway>) context.eventSourceRetriever()
+                        .getEventSourceFor(Secret.class, EdgeGatewayReconciler.WATCHED_SECRETS);
+                return ReferencedSecrets.read(refs, ref -> watchedCache.get(new ResourceID(ref.name(), ref.namespace())),
+                        context.getClient());
+            }
         };
     }
 
@@ -88,12 +110,12 @@ public final class GatewayRendering {
         String ns = gateway.getMetadata().getNamespace();
         boolean allNamespaces = gateway.getSpec() != null && gateway.getSpec().allowedRoutes() != null
                 && gateway.getSpec().allowedRoutes().namespaces() == EdgeGatewaySpec.RouteNamespaces.All;
-        ResourceSet resources = new ResourceSet(
-                source.list(BlobBackend.class, allNamespaces ? null : ns),
-                source.list(QueueBackend.class, allNamespaces ? null : ns),
+        List<BlobBackend> blobs = source.list(BlobBackend.class, allNamespaces ? null : ns);
+        List<QueueBackend> queues = source.list(QueueBackend.class, allNamespaces ? null : ns);
+        ResourceSet resources = new ResourceSet(blobs, queues,
                 source.list(RouteRule.class, allNamespaces ? null : ns),
                 List.of(gateway),
-                source.list(Secret.class, allNamespaces ? null : ns));
+                source.secrets(ReferencedSecrets.of(blobs, queues, List.of(gateway))));
         return RENDERER.render(resources, ns, gateway.getMetadata().getName());
     }
 }

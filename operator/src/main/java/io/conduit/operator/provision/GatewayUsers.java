@@ -1,5 +1,9 @@
 package io.conduit.operator.provision;
 
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.Set;
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.config.GatewayConfig;
@@ -49,12 +53,16 @@ final class GatewayUsers {
             GatewayConfig config = GatewayRendering.render(gateway, new GatewayRendering.Source() {
                 @Override
                 public <T extends HasMetadata> List<T> list(Class<T> type, String namespace) {
-                    List<T> items = new ArrayList<>(client.resources(type).inNamespace(ns).list().getItems());
-                    if (type == Secret.class) {
-                        items.removeIf(s -> s.getMetadata().getName().equals(standIn.getMetadata().getName()));
-                        items.add(type.cast(standIn));
-                    }
-                    return items;
+                    return client.resources(type).inNamespace(ns).list().getItems();
+                }
+
+                @Override
+                public List<Secret> secrets(Set<ReferencedSecrets.Ref> refs) {
+                    Set<ReferencedSecrets.Ref> others = new TreeSet<>(refs);
+                    others.remove(new ReferencedSecrets.Ref(ns, standIn.getMetadata().getName()));
+                    List<Secret> secrets = new ArrayList<>(ReferencedSecrets.read(others, ref -> Optional.empty(), client));
+                    secrets.add(standIn);
+                    return secrets;
                 }
             }).config();
             if (config.queueBackends().stream().anyMatch(q -> q.name().equals(name))) {

@@ -1,5 +1,6 @@
 package io.conduit.operator.provision;
 
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.QueueBackendSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -95,6 +96,8 @@ final class ProvisionSecrets {
                 .withName(name).withNamespace(backend.getMetadata().getNamespace())
                 .addToLabels(MANAGED_BY, "conduit-operator")
                 .addToLabels(BACKEND_LABEL, backendLabel(backend))
+                // Watched: a rotation re-renders the gateways at once, not at the next periodic reconciliation.
+                .addToLabels(ReferencedSecrets.WATCH_LABEL, "true")
                 .addToAnnotations(StoredIdentity.ROTATION_ANNOTATION, identity.rotation())
                 .withOwnerReferences(owner)
                 .endMetadata()

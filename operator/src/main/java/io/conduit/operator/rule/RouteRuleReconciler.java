@@ -5,6 +5,7 @@ import io.conduit.api.v1alpha1.LocalObjectReference;
 import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.operator.WatchedNamespaces;
 import io.conduit.api.v1alpha1.RouteRuleSpec;
 import io.conduit.api.v1alpha1.RouteRuleStatus;
@@ -125,17 +126,19 @@ public class RouteRuleReconciler implements Reconciler<RouteRule> {
     @Override
     public List<EventSource<?, RouteRule>> prepareEventSources(EventSourceContext<RouteRule> context) {
         return List.of(
-                rulesOfNamespace(BlobBackend.class, context),
-                rulesOfNamespace(QueueBackend.class, context),
-                rulesOfNamespace(Secret.class, context),
+                rulesOfNamespace(BlobBackend.class, null, context),
+                rulesOfNamespace(QueueBackend.class, null, context),
+                // Only watched Secrets: unlabelled ones reach rules through their backends' periodic recheck.
+                rulesOfNamespace(Secret.class, ReferencedSecrets.WATCH_SELECTOR, context),
                 gateways(context));
     }
 
     /** A backend or Secret changing can change the verdict of any rule of its namespace. */
-    private static <R extends HasMetadata> InformerEventSource<R, RouteRule> rulesOfNamespace(Class<R> type,
+    private static <R extends HasMetadata> InformerEventSource<R, RouteRule> rulesOfNamespace(Class<R> type, String labelSelector,
                                                                                               EventSourceContext<RouteRule> context) {
         var config = InformerEventSourceConfiguration.from(type, RouteRule.class)
                 .withName("rule-" + type.getSimpleName())
+                .withLabelSelector(labelSelector)
                 .withSecondaryToPrimaryMapper((R resource) -> rulesIn(resource.getMetadata().getNamespace(), context))
                 .build();
         return new InformerEventSource<>(config, context);

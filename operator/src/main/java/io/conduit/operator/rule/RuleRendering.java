@@ -6,6 +6,7 @@ import io.conduit.api.v1alpha1.EdgeGatewaySpec;
 import io.conduit.api.v1alpha1.QueueBackend;
 import io.conduit.api.v1alpha1.RouteRule;
 import io.conduit.api.v1alpha1.RouteRuleSpec;
+import io.conduit.operator.ReferencedSecrets;
 import io.conduit.operator.WatchedNamespaces;
 import io.conduit.operator.gateway.GatewayRendering;
 import io.conduit.render.GatewayRenderer;
@@ -13,7 +14,6 @@ import io.conduit.render.RenderResult;
 import io.conduit.render.ResourceSet;
 import io.conduit.render.RuleVerdict;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,12 +71,10 @@ final class RuleRendering {
         unattached.setSpec(spec == null ? null : spec.withGatewayRefs(null));
         EdgeGateway standIn = new EdgeGateway();
         standIn.setMetadata(new ObjectMetaBuilder().withName("conduit-rule-check").withNamespace(ns).build());
-        ResourceSet resources = new ResourceSet(
-                client.resources(BlobBackend.class).inNamespace(ns).list().getItems(),
-                client.resources(QueueBackend.class).inNamespace(ns).list().getItems(),
-                List.of(unattached),
-                List.of(standIn),
-                client.resources(Secret.class).inNamespace(ns).list().getItems());
+        List<BlobBackend> blobs = client.resources(BlobBackend.class).inNamespace(ns).list().getItems();
+        List<QueueBackend> queues = client.resources(QueueBackend.class).inNamespace(ns).list().getItems();
+        ResourceSet resources = new ResourceSet(blobs, queues, List.of(unattached), List.of(standIn),
+                ReferencedSecrets.read(ReferencedSecrets.of(blobs, queues, List.of()), ref -> Optional.empty(), client));
         return verdictOf(RENDERER.render(resources, ns, standIn.getMetadata().getName()), ns + "/" + rule.getMetadata().getName())
                 .orElseThrow();
     }

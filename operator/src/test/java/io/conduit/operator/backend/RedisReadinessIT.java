@@ -73,10 +73,11 @@ class RedisReadinessIT {
     void theOperatorReportsARealRedisBackendReadyWithItsCredentialsSecret() {
         Operator operator = OperatorMockServer.start(client, new QueueBackendReconciler());
         try {
+            // Labelled conduit.io/watched=true: the operator watches it (unlabelled, it would only read it by name).
             OperatorMockServer.apply(client, "jobs", """
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: redis-creds, namespace: jobs}
+                    metadata: {name: redis-creds, namespace: jobs, labels: {conduit.io/watched: "true"}}
                     stringData: {username: %s, password: %s}
                     ---
                     apiVersion: conduit.io/v1alpha1
@@ -87,11 +88,11 @@ class RedisReadinessIT {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     Statuses.of(client, QueueBackend.class, "jobs", "redis", "Ready").equals("True/Connected"));
 
-            // Rotating to a wrong password shows at once (the Secret is watched), not at the next periodic check.
+            // Rotating to a wrong password shows at once (the Secret is labelled, so watched), not at the next periodic check.
             OperatorMockServer.apply(client, "jobs", """
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: redis-creds, namespace: jobs}
+                    metadata: {name: redis-creds, namespace: jobs, labels: {conduit.io/watched: "true"}}
                     stringData: {username: %s, password: not-the-password}
                     """.formatted(USER));
             await().atMost(Duration.ofSeconds(30)).until(() ->

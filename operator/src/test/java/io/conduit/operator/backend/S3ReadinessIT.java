@@ -76,6 +76,7 @@ class S3ReadinessIT {
     void theOperatorReportsARealBucketReadyAndAWrongKeyNot() {
         Operator operator = OperatorMockServer.start(client, new BlobBackendReconciler());
         try {
+            // An unlabelled Secret: the operator does not watch it, it reads it by name for the check.
             OperatorMockServer.apply(client, "files", """
                     apiVersion: v1
                     kind: Secret
@@ -92,11 +93,12 @@ class S3ReadinessIT {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     Statuses.of(client, BlobBackend.class, "files", "uploads", "Ready").equals("True/Connected"));
 
-            // Rotating to a wrong key shows at once: the Secret is watched.
+            // Rotating to a wrong key, labelled conduit.io/watched=true as the docs say, shows at once: the Secret is watched
+            // from then on (unlabelled, it would show at the next periodic check).
             OperatorMockServer.apply(client, "files", """
                     apiVersion: v1
                     kind: Secret
-                    metadata: {name: s3-creds, namespace: files}
+                    metadata: {name: s3-creds, namespace: files, labels: {conduit.io/watched: "true"}}
                     stringData: {accessKeyId: "%s", secretAccessKey: not-the-secret-key}
                     """.formatted(s3.accessKey()));
             await().atMost(Duration.ofSeconds(30)).until(() ->

@@ -35,7 +35,7 @@ class EdgeGatewayReconcilerMockTest {
     static final String RESOURCES = """
             apiVersion: v1
             kind: Secret
-            metadata: {name: s3-creds, namespace: shop}
+            metadata: {name: s3-creds, namespace: shop, labels: {conduit.io/watched: "true"}}
             stringData: {accessKeyId: AKIA1, secretAccessKey: s3cr3t-value}
             ---
             apiVersion: conduit.io/v1alpha1
