@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The operator on a real API server, as its ServiceAccount (a TokenRequest token, authorized by the RBAC manifests/
  * installs), with kube-controller-manager's Deployment, ReplicaSet and garbage-collector controllers and real gateway
- * processes standing in for the Pods ({@link Kubelet}). One story, in order: serve, change a rule, scale, unresolve,
- * delete; and not one request of the operator refused.
+ * processes standing in for the Pods ({@link Kubelet}). One story, in order: serve (one of two pods first, then both),
+ * change a rule, scale, unresolve, delete; and not one request of the operator refused. At each step the shipped Argo CD
+ * health checks ({@link ArgoHealth}) read the live objects as Argo CD would: Progressing, Degraded, Healthy.
  */
 @ExtendWith(RealKubernetes.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -107,6 +108,10 @@ class OperatorKubeIT {
         return admin.resources(EdgeGateway.class).inNamespace(NS).withName("edge").get();
     }
 
+    static RouteRule rule() {
+        return admin.resources(RouteRule.class).inNamespace(NS).withName("work").get();
+    }
+
     static boolean condition(EdgeGateway gateway, String type) {
         return gateway.getStatus() != null && gateway.getStatus().conditions().stream()
                 .anyMatch(c -> c.getType().equals(type) && c.getStatus().equals("True"));
@@ -140,13 +145,39 @@ class OperatorKubeIT {
         // kube-controller-manager, not the test, turned the Deployment into a ReplicaSet and its Pods.
         await().atMost(Duration.ofSeconds(60)).until(() -> !admin.apps().replicaSets().inNamespace(NS)
                 .withLabels(GatewayNames.selector(gateway())).list().getItems().isEmpty());
-        List<Kubelet.RunningPod> pods = podsRunning(2);
-        assertThat(pods).extracting(Kubelet.RunningPod::ip).containsExactly("127.0.0.2", "127.0.0.3");
+        // No pod is ready yet: Argo CD reads the rollout as under way, not as failed.
+        await().atMost(Duration.ofSeconds(60)).until(() -> gateway().getStatus() != null && rule().getStatus() != null
+                && Statuses.condition(admin, RouteRule.class, NS, "work", "Programmed").isPresent());
+        assertThat(ArgoHealth.of(gateway()).status()).as("EdgeGateway before any pod is ready").isEqualTo("Progressing");
+        assertThat(ArgoHealth.of(rule()).status()).as("RouteRule before any pod is ready").isEqualTo("Progressing");
 
+        // Two ready pods, but only the first runs a gateway; the second is Ready while nothing answers at its address.
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.pods().inNamespace(NS)
+                .withLabels(GatewayNames.selector(gateway())).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).count() == 2);
+        assertThat(kubelet.runPods(gateway(), 1)).extracting(Kubelet.RunningPod::ip).containsExactly("127.0.0.2");
+        await("2 ready pods, 1 of them updated").atMost(Duration.ofSeconds(60)).until(() -> Integer.valueOf(2).equals(gateway().getStatus().readyReplicas())
+                && Integer.valueOf(1).equals(gateway().getStatus().updatedReplicas()));
+        await("Programmed False, 1 of 2").atMost(Duration.ofSeconds(30)).until(() -> Statuses.condition(admin, RouteRule.class, NS,
+                "work", "Programmed").filter(c -> c.getStatus().equals("False") && c.getReason().equals("Pending")
+                && c.getMessage().contains("1 of 2 ready pods")).isPresent());
+        // It stays so across the operator's push retries (every 5 s) while the second pod has not acknowledged.
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).until(() ->
+                Statuses.of(admin, RouteRule.class, NS, "work", "Programmed").equals("False/Pending")
+                        && ArgoHealth.of(rule()).status().equals("Progressing"));
+        // The gateway itself has a ready pod that does not take the push: the shipped check calls that a failure.
+        ArgoHealth stuck = ArgoHealth.of(gateway());
+        assertThat(stuck.status()).as("EdgeGateway with a ready pod refusing the push: " + stuck).isEqualTo("Degraded");
+        assertThat(stuck.message()).contains("not acknowledged");
+
+        List<Kubelet.RunningPod> pods = kubelet.startHeld(gateway());
+        assertThat(pods).extracting(Kubelet.RunningPod::ip).containsExactly("127.0.0.2", "127.0.0.3");
         await().atMost(Duration.ofSeconds(60)).until(() -> condition(gateway(), "ConfigSynced")
                 && Integer.valueOf(2).equals(gateway().getStatus().updatedReplicas()));
         assertThat(cluster.kubectl("wait", "--for=condition=Programmed", "--timeout=60s", "-n", NS, "routerule/work").orThrow())
                 .contains("condition met");
+        assertThat(ArgoHealth.of(rule()).status()).as("RouteRule once Programmed").isEqualTo("Healthy");
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArgoHealth.of(gateway()).status().equals("Healthy"));
         pods.forEach(pod -> assertThat(queueServing(pod)).isEqualTo("v1"));
         ReplicaSet rs = admin.apps().replicaSets().inNamespace(NS).withLabels(GatewayNames.selector(gateway())).list().getItems().getFirst();
         await().atMost(Duration.ofSeconds(30)).until(() -> Integer.valueOf(2).equals(admin.apps().replicaSets().inNamespace(NS)
@@ -199,6 +230,8 @@ class OperatorKubeIT {
         cluster.kubectl("delete", "-n", NS, "queuebackend/work").orThrow();
         await().atMost(Duration.ofSeconds(60)).until(() -> Statuses.of(admin, RouteRule.class, NS, "work", "ResolvedRefs")
                 .equals("False/BackendNotFound"));
+        ArgoHealth refused = ArgoHealth.of(rule());
+        assertThat(refused.status()).as("RouteRule whose backend is gone: " + refused).isEqualTo("Degraded");
     }
 
     @Test
