@@ -33,8 +33,8 @@ import java.util.Map;
  */
 final class Kubelet implements AutoCloseable {
 
-    /** A pod brought up: its name, loopback address, traffic port and the gateway process. */
-    record RunningPod(String name, String ip, int port, ManagedProcess gateway) {
+    /** A pod brought up: its name, loopback address, traffic and admin ports and the gateway process. */
+    record RunningPod(String name, String ip, int port, int adminPort, ManagedProcess gateway) {
     }
 
     private final KubernetesClient client;
@@ -112,7 +112,7 @@ final class Kubelet implements AutoCloseable {
             if (!ip.equals(pod.getStatus().getPodIP())) {
                 markRunning(pod, ip);
             }
-            RunningPod started = new RunningPod(name, ip, port, process);
+            RunningPod started = new RunningPod(name, ip, port, adminPort, process);
             running.put(name, started);
             return started;
         } catch (IOException e) {
