@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end in one machine: the mock API server, the operator, and a real gateway process standing
- * for a pod (a Pod object whose IP and admin port point at it, marked ready), for what the real API
- * server tier ({@code OperatorKubeIT}) cannot set up.
+ * for a pod (a Pod object whose IP and admin port point at it, marked ready). The rule-change story (served by
+ * push without a restart, {@code Programmed} per generation, {@code ConfigPushed}) is {@code OperatorKubeIT}'s on
+ * the real API server; what stays here is what that tier does not set up (see docs/design-notes.md).
  */
 @EnableKubernetesMockClient(crud = true)
 class ConfigPushMockTest {
@@ -113,17 +114,17 @@ class ConfigPushMockTest {
     }
 
     /**
-     * A pod that merely carries the gateway's labels (no ReplicaSet of the gateway controls it) gets no push and does not
-     * count: the rule turns Programmed with the one pod the gateway owns. A real API server cannot hold this case
-     * (its ReplicaSet controller adopts such an orphan), so it stays here; the rest of the push story (a rule change
-     * served by push, {@code Programmed} per generation and 1 of 2 pods, {@code ConfigPushed}) is {@code OperatorKubeIT}'s.
+     * Programmed means every ready pod acknowledged the rule's generation: with two ready pods of which
+     * only one answers the push, the rule stays False ("1 of 2") until the other one does. A pod that
+     * merely carries the gateway's labels (no ReplicaSet of the gateway controls it) gets no push at all.
      */
     @Test
-    void aPodOnlyCarryingTheGatewaysLabelsGetsNoPush() throws Exception {
+    void programmedWaitsUntilEveryReadyPodAcknowledges() throws Exception {
         OperatorMockServer.apply(client, NS, resources("v1"));
         Path mounts = mounts();
-        int adminPort = FreePort.find();
-        gateway = startGateway(mounts, FreePort.find(), adminPort, "gateway.log");
+        int adminA = FreePort.find();
+        int adminB = FreePort.find();
+        gateway = startGateway(mounts, FreePort.find(), adminA, "gateway-a.log");
         try (ServerSocket impostor = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             impostor.setSoTimeout(1);
             client.pods().inNamespace(NS).resource(new PodBuilder()
@@ -134,13 +135,26 @@ class ConfigPushMockTest {
                     .withNewStatus().withPodIP("127.0.0.1")
                     .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
                     .build()).create();
-            GatewayPods.ready(client, NS, "edge", "edge-gateway-0", adminPort);
+            GatewayPods.ready(client, NS, "edge", "edge-gateway-a", adminA);
+            // Nothing listens on B's admin port yet: its push fails and is retried.
+            GatewayPods.ready(client, NS, "edge", "edge-gateway-b", adminB);
 
-            await("Programmed with the gateway's own pod").atMost(Duration.ofSeconds(30)).until(() ->
-                    Statuses.of(client, RouteRule.class, NS, "work", "Programmed").equals("True/Programmed"));
-            var status = get(EdgeGateway.class, "edge").getStatus();
-            assertThat(status.readyReplicas()).isEqualTo(1);
-            assertThat(status.updatedReplicas()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                var status = get(EdgeGateway.class, "edge").getStatus();
+                return status != null && Integer.valueOf(2).equals(status.readyReplicas()) && Integer.valueOf(1).equals(status.updatedReplicas());
+            });
+            await("Programmed False, 1 of 2").atMost(Duration.ofSeconds(30)).until(() -> Statuses.condition(client, RouteRule.class, NS,
+                    "work", "Programmed").filter(c -> c.getStatus().equals("False") && c.getReason().equals("Pending")
+                    && c.getMessage().contains("1 of 2 ready pods")).isPresent());
+            // And it stays so while B has not acknowledged (the operator retries B every few seconds meanwhile).
+            await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() ->
+                    Statuses.of(client, RouteRule.class, NS, "work", "Programmed").equals("False/Pending"));
+
+            try (ManagedProcess b = startGateway(mounts, FreePort.find(), adminB, "gateway-b.log")) {
+                await("Programmed once B acknowledged").atMost(Duration.ofSeconds(30)).until(() ->
+                        Statuses.of(client, RouteRule.class, NS, "work", "Programmed").equals("True/Programmed"));
+                assertThat(get(EdgeGateway.class, "edge").getStatus().updatedReplicas()).isEqualTo(2);
+            }
             assertThatThrownBy(impostor::accept).as("the operator connected to a pod the gateway does not own")
                     .isInstanceOf(java.net.SocketTimeoutException.class);
         }

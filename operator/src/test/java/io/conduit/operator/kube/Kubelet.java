@@ -41,8 +41,6 @@ final class Kubelet implements AutoCloseable {
     private final String namespace;
     private final Path dir;
     private final Map<String, RunningPod> running = new LinkedHashMap<>();
-    /** Pods marked Ready whose gateway is not started yet: pod name to its address. */
-    private final Map<String, String> held = new LinkedHashMap<>();
     private int nextAddress = 2;
 
     Kubelet(KubernetesClient client, String namespace, Path dir) {
@@ -53,44 +51,19 @@ final class Kubelet implements AutoCloseable {
 
     /** Runs every pod of {@code gateway} not running yet; returns all the pods it runs for that gateway. */
     synchronized List<RunningPod> runPods(EdgeGateway gateway) {
-        return runPods(gateway, Integer.MAX_VALUE);
-    }
-
-    /**
-     * Like {@link #runPods(EdgeGateway)}, but of the pods not running yet only the first {@code starting} get their
-     * gateway: the others are marked Ready with their address while nothing answers there (a pod whose gateway
-     * has not acknowledged anything), until {@link #startHeld(EdgeGateway)}.
-     */
-    synchronized List<RunningPod> runPods(EdgeGateway gateway, int starting) {
         List<RunningPod> pods = new ArrayList<>();
-        int started = 0;
         for (Pod pod : client.pods().inNamespace(namespace).withLabels(GatewayNames.selector(gateway)).list().getItems()) {
-            String name = pod.getMetadata().getName();
-            if (pod.getMetadata().getDeletionTimestamp() != null || held.containsKey(name)) {
+            if (pod.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            if (running.containsKey(name)) {
-                pods.add(running.get(name));
-            } else if (started++ < starting) {
-                pods.add(start(gateway, pod, "127.0.0." + nextAddress++));
-            } else {
-                String ip = "127.0.0." + nextAddress++;
-                markRunning(pod, ip);
-                held.put(name, ip);
-            }
+            pods.add(running.computeIfAbsent(pod.getMetadata().getName(), name -> start(gateway, pod)));
         }
         return pods;
     }
 
-    /** Starts the gateways of the held pods, at the address their Pod already reports; returns every running pod. */
-    synchronized List<RunningPod> startHeld(EdgeGateway gateway) {
-        held.forEach((name, ip) -> start(gateway, client.pods().inNamespace(namespace).withName(name).get(), ip));
-        held.clear();
-        return runPods(gateway);
-    }
-
-    private RunningPod start(EdgeGateway gateway, Pod pod, String ip) {
+    private RunningPod start(EdgeGateway gateway, Pod pod) {
         String name = pod.getMetadata().getName();
+        String ip = "127.0.0." + nextAddress++;
         try {
             // Each pod's mounts in a folder of their own, as the kubelet projects them.
             Path mounts = Files.createDirectories(dir.resolve(name));
@@ -109,12 +82,8 @@ final class Kubelet implements AutoCloseable {
             pb.environment().put("CONDUIT_ADMIN_TOKEN", token);
             ManagedProcess process = Processes.start(pb, dir.resolve(name + ".log"));
             process.awaitPort(ip, port, Duration.ofSeconds(60));
-            if (!ip.equals(pod.getStatus().getPodIP())) {
-                markRunning(pod, ip);
-            }
-            RunningPod started = new RunningPod(name, ip, port, adminPort, process);
-            running.put(name, started);
-            return started;
+            markRunning(pod, ip);
+            return new RunningPod(name, ip, port, adminPort, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
