@@ -5,6 +5,9 @@
 # kube-api-test reads in offline mode: $CONDUIT_KUBE_DIR/k8s/<version>-linux-amd64/.
 #   tools/kube/build.sh          build if missing, print the binaries' folder
 #   tools/kube/build.sh --dir    print the folder without building
+#   CONDUIT_KUBE_DIR=<dir> ...    another cache folder than ~/.cache/conduit/kube (tests and `./conduit kube`
+#                                read the same variable through this script); e.g. to time a cold build
+#                                without touching the real cache, with GOCACHE and GOMODCACHE set to empty folders
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.env"
