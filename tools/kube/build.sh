@@ -40,7 +40,7 @@ exec 9>"$root/.build.lock"
 flock 9   # two callers at once (a test run and `./conduit kube start`) build it only once
 if built; then echo "$bin"; exit 0; fi
 
-echo "conduit: building etcd $ETCD_VERSION and Kubernetes $KUBE_VERSION (kube-apiserver, kube-controller-manager, kubectl) from their Go modules into $bin; once per version; on 2 shared cores this took 79 minutes (etcd 15), so be patient..." >&2
+echo "conduit: building etcd $ETCD_VERSION and Kubernetes $KUBE_VERSION (kube-apiserver, kube-controller-manager, kubectl) from their Go modules into $bin; once per version; on 2 shared cores this took 75-79 minutes (etcd 8-15), so be patient..." >&2
 start=$(date +%s)
 tmp="$root/.tmp-$$"
 rm -rf "$tmp" && mkdir -p "$tmp"
