@@ -5,6 +5,9 @@
 # kube-api-test reads in offline mode: $CONDUIT_KUBE_DIR/k8s/<version>-linux-amd64/.
 #   tools/kube/build.sh          build if missing, print the binaries' folder
 #   tools/kube/build.sh --dir    print the folder without building
+#   CONDUIT_KUBE_DIR=<dir> ...    another cache folder than ~/.cache/conduit/kube (tests and `./conduit kube`
+#                                read the same variable through this script); e.g. to time a cold build
+#                                without touching the real cache, with GOCACHE and GOMODCACHE set to empty folders
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/versions.env"
@@ -37,7 +40,7 @@ exec 9>"$root/.build.lock"
 flock 9   # two callers at once (a test run and `./conduit kube start`) build it only once
 if built; then echo "$bin"; exit 0; fi
 
-echo "conduit: building etcd $ETCD_VERSION and Kubernetes $KUBE_VERSION (kube-apiserver, kube-controller-manager, kubectl) from their Go modules into $bin; once per version; on 2 shared cores this took 79 minutes (etcd 15), so be patient..." >&2
+echo "conduit: building etcd $ETCD_VERSION and Kubernetes $KUBE_VERSION (kube-apiserver, kube-controller-manager, kubectl) from their Go modules into $bin; once per version; on 2 shared cores this took 75-79 minutes (etcd 8-15), so be patient..." >&2
 start=$(date +%s)
 tmp="$root/.tmp-$$"
 rm -rf "$tmp" && mkdir -p "$tmp"

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.conduit.api.v1alpha1.EdgeGateway;
-import io.conduit.config.ConfigJson;
 import io.conduit.operator.ConduitOperator;
 import io.conduit.operator.OperatorMockServer;
 import io.conduit.operator.Statuses;
@@ -15,17 +14,12 @@ import io.conduit.testsupport.FreePort;
 import io.conduit.testsupport.ManagedProcess;
 import io.conduit.testsupport.Processes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.javaoperatorsdk.operator.Operator;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end in one machine: the mock API server, the operator, and a real gateway process standing
- * for a pod (a Pod object whose IP and admin port point at it, marked ready). A rule change reaches
- * the running gateway through the operator's push, without restarting it.
+ * for a pod (a Pod object whose IP and admin port point at it, marked ready). The rule-change story (served by
+ * push without a restart, {@code Programmed} per generation, {@code ConfigPushed}) is {@code OperatorKubeIT}'s on
+ * the real API server; what stays here is what that tier does not set up (see docs/design-notes.md).
  */
 @EnableKubernetesMockClient(crud = true)
 class ConfigPushMockTest {
     static final String NS = "shop";
     static KubernetesClient client;
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     Operator operator;
     ManagedProcess gateway;
 
@@ -93,13 +87,6 @@ class ConfigPushMockTest {
         return client.resources(type).inNamespace(NS).withName(name).get();
     }
 
-    String queueServing(int port) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/work"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 202 ? ConfigJson.MAPPER.readTree(r.body()).at("/queueRef/queue").asText() : "status " + r.statusCode();
-    }
-
     /** The pod's mounts, as kubelet would write them, once the operator created the objects they come from. */
     Path mounts() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> get(ConfigMap.class, "edge-config") != null
@@ -124,54 +111,6 @@ class ConfigPushMockTest {
         ManagedProcess process = Processes.start(pb, dir.resolve(log));
         process.awaitPort("127.0.0.1", port, Duration.ofSeconds(30));
         return process;
-    }
-
-    @Test
-    void aRuleChangeReachesTheRunningGatewayByPush() throws Exception {
-        OperatorMockServer.apply(client, NS, resources("v1"));
-        Path mounts = mounts();
-        int port = FreePort.find();
-        int adminPort = FreePort.find();
-        gateway = startGateway(mounts, port, adminPort, "gateway.log");
-        assertThat(queueServing(port)).isEqualTo("v1");
-
-        GatewayPods.ready(client, NS, "edge", "edge-gateway-0", adminPort);
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            var status = get(EdgeGateway.class, "edge").getStatus();
-            return status != null && Integer.valueOf(1).equals(status.updatedReplicas());
-        });
-
-        // The rule is Programmed once the (only) ready pod acknowledged a revision holding its generation.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Statuses.of(client, RouteRule.class, NS, "work", "Programmed")
-                .equals("True/Programmed"));
-        assertThat(Statuses.condition(client, RouteRule.class, NS, "work", "Programmed").orElseThrow().getObservedGeneration())
-                .isEqualTo(1L);
-        assertThat(client.v1().events().inNamespace(NS).list().getItems())
-                .anySatisfy(e -> {
-                    assertThat(e.getReason()).isEqualTo("ConfigPushed");
-                    assertThat(e.getInvolvedObject().getKind()).isEqualTo("EdgeGateway");
-                    assertThat(e.getMessage()).contains("edge-gateway-0");
-                });
-
-        String before = get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision");
-        OperatorMockServer.apply(client, NS, resources("v2"));
-        // How fast is a benchmark's question (bench/); here only that it arrives without a restart.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> queueServing(port).equals("v2"));
-        assertThat(get(ConfigMap.class, "edge-config").getMetadata().getAnnotations().get("conduit.io/revision")).isNotEqualTo(before);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            var status = get(EdgeGateway.class, "edge").getStatus();
-            return status.conditions().stream().anyMatch(c -> c.getType().equals("ConfigSynced") && c.getStatus().equals("True"))
-                    && Integer.valueOf(1).equals(status.updatedReplicas());
-        });
-        // The new generation of the rule is live: Programmed again, for generation 2.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Statuses.condition(client, RouteRule.class, NS, "work", "Programmed")
-                .filter(c -> c.getStatus().equals("True") && c.getObservedGeneration() == 2L).isPresent());
-        HttpResponse<String> admin = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + adminPort + "/admin/config")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(ConfigJson.MAPPER.readTree(admin.body()).get("revision").asText())
-                .isEqualTo(get(EdgeGateway.class, "edge").getStatus().configRevision());
-        assertThat(ConfigJson.MAPPER.readTree(admin.body()).get("source").asText()).isEqualTo("push");
     }
 
     /**

@@ -202,17 +202,6 @@ class EdgeGatewayReconcilerMockTest {
     }
 
     @Test
-    void theScaleSubresourceScalesTheGatewayAsKubectlScaleAndAnHpaDo() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway") != null);
-        // What `kubectl scale edgegateway/edge --replicas=3` and an HPA do: write spec.replicas through /scale.
-        client.resources(io.conduit.api.v1alpha1.EdgeGateway.class).inNamespace(NS).withName("edge").scale(3);
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> get(Deployment.class, "edge-gateway").getSpec().getReplicas() == 3);
-        var scale = client.resources(io.conduit.api.v1alpha1.EdgeGateway.class).inNamespace(NS).withName("edge").scale();
-        assertThat(scale.getSpec().getReplicas()).isEqualTo(3);
-    }
-
-    @Test
     void onlyTheOperatorMayReachTheAdminPort() {
         await().atMost(Duration.ofSeconds(20)).until(() -> get(NetworkPolicy.class, "edge-gateway") != null);
         var ingress = get(NetworkPolicy.class, "edge-gateway").getSpec().getIngress();

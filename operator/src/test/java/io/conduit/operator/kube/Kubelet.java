@@ -33,8 +33,8 @@ import java.util.Map;
  */
 final class Kubelet implements AutoCloseable {
 
-    /** A pod brought up: its name, loopback address, traffic port and the gateway process. */
-    record RunningPod(String name, String ip, int port, ManagedProcess gateway) {
+    /** A pod brought up: its name, loopback address, traffic and admin ports and the gateway process. */
+    record RunningPod(String name, String ip, int port, int adminPort, ManagedProcess gateway) {
     }
 
     private final KubernetesClient client;
@@ -83,7 +83,7 @@ final class Kubelet implements AutoCloseable {
             ManagedProcess process = Processes.start(pb, dir.resolve(name + ".log"));
             process.awaitPort(ip, port, Duration.ofSeconds(60));
             markRunning(pod, ip);
-            return new RunningPod(name, ip, port, process);
+            return new RunningPod(name, ip, port, adminPort, process);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
