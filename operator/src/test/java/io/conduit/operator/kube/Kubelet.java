@@ -4,6 +4,7 @@ import io.conduit.api.v1alpha1.EdgeGateway;
 import io.conduit.operator.gateway.GatewayNames;
 import io.conduit.testsupport.FreePort;
 import io.conduit.testsupport.ManagedProcess;
+import io.conduit.testsupport.Ports;
 import io.conduit.testsupport.Processes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -63,7 +64,12 @@ final class Kubelet implements AutoCloseable {
 
     private RunningPod start(EdgeGateway gateway, Pod pod) {
         String name = pod.getMetadata().getName();
+        int adminPort = adminPort(pod);
+        // Another test run on this machine may hold an address's admin port: its gateway, not ours, would answer.
         String ip = "127.0.0." + nextAddress++;
+        while (Ports.isOpen(ip, adminPort)) {
+            ip = "127.0.0." + nextAddress++;
+        }
         try {
             // Each pod's mounts in a folder of their own, as the kubelet projects them.
             Path mounts = Files.createDirectories(dir.resolve(name));
@@ -75,7 +81,6 @@ final class Kubelet implements AutoCloseable {
                     Base64.getDecoder().decode(credentials.getData().get(GatewayNames.CREDENTIALS_KEY)));
             String token = new String(Base64.getDecoder().decode(admin.getData().get("token")), StandardCharsets.UTF_8);
             int port = FreePort.find();
-            int adminPort = adminPort(pod);
             ProcessBuilder pb = Processes.java("-jar", System.getProperty("conduit.gateway.jar"),
                     "--gateway-config", configFile.toString(), "--credentials", credentialsFile.toString(),
                     "--host", ip, "--port", String.valueOf(port), "--admin-host", ip, "--admin-port", String.valueOf(adminPort));
