@@ -1,6 +1,6 @@
 package io.conduit.operator.provision;
 
-import io.conduit.operator.backend.RedisLogins;
+import io.conduit.operator.redis.RedisLogins;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;

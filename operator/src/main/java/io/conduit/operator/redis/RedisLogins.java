@@ -1,4 +1,4 @@
-package io.conduit.operator.backend;
+package io.conduit.operator.redis;
 
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
